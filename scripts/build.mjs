@@ -1,0 +1,39 @@
+// Bundles every entry point that exists with esbuild. Entries are optional so the build
+// keeps working while layers are added; a missing entry is skipped, a broken one fails.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, cpSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] };
+const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
+
+const entries = [
+  { in: 'src/vscode/extension.ts', out: 'dist/extension.js', ...node },
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node, banner: { js: '#!/usr/bin/env node' } },
+  { in: 'src/engine/worker/main.ts', out: 'dist/engineWorker.js', ...node },
+  { in: 'webview/panel/main.ts', out: 'dist/webview/panel.js', ...browser },
+  { in: 'webview/notebook/renderer.ts', out: 'dist/webview/notebookRenderer.js', platform: 'browser', format: 'esm', target: 'es2022' },
+];
+
+mkdirSync('dist', { recursive: true });
+const jobs = entries.filter((e) => existsSync(e.in)).map(({ in: entry, out, ...opts }) =>
+  build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+    ...opts,
+  }),
+);
+await Promise.all(jobs);
+// KaTeX's stylesheet and fonts are served to the webview from the extension folder (CSP: no remote).
+if (existsSync('node_modules/katex/dist/katex.min.css')) {
+  mkdirSync('dist/webview/katex', { recursive: true });
+  cpSync('node_modules/katex/dist/katex.min.css', 'dist/webview/katex/katex.min.css');
+  cpSync('node_modules/katex/dist/fonts', 'dist/webview/katex/fonts', { recursive: true });
+}
+if (watch) console.log('watch mode is not implemented; rerun npm run build');

@@ -1,0 +1,52 @@
+/** Public types of the local engine (DESIGN.md §2–3). */
+
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+/** Which ONNX file of the folder: fp32 is onnx/model.onnx, the others onnx/model_{dtype}.onnx. */
+export type Dtype = 'fp32' | 'fp16' | 'q4' | 'q4f16' | 'int8' | 'uint8' | 'quantized' | 'bnb4';
+
+export interface LoadOptions {
+  device?: Device;
+  dtype?: Dtype;
+  /** Intra-op threads for the CPU provider; default: onnxruntime's choice. */
+  threads?: number;
+  /** Receives provider fallbacks and other load-time notes. */
+  log?: (message: string) => void;
+}
+
+/**
+ * A sampler is described by data, not code, because it runs inside the engine's worker
+ * next to the logits. temperature 0 (or absent) means greedy. The same seed reproduces a run.
+ */
+export interface SamplerSpec {
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+}
+
+export type LogitsMode = 'all' | 'last' | 'none';
+
+/** config.json fields the engine uses (Hugging Face names). */
+export interface ModelConfig {
+  model_type: string;
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  num_key_value_heads: number;
+  head_dim: number;
+  vocab_size: number;
+  max_position_embeddings: number;
+  rope_theta: number;
+  intermediate_size?: number;
+  rms_norm_eps?: number;
+  tie_word_embeddings?: boolean;
+  bos_token_id?: number | null;
+  eos_token_id?: number | number[] | null;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}

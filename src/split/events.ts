@@ -1,0 +1,95 @@
+/**
+ * Trace events (DESIGN.md §5): the one schema that the controller emits and the webview,
+ * notebook renderer, CLI and eval consume. Every event is plain JSON so a saved `.jsonl`
+ * trace replays identically everywhere.
+ */
+export type SegmentSource = 'small' | 'big';
+
+/** What made the controller hand a segment to the large model (or start a small one). */
+export type Trigger = 'start' | 'learned' | 'entropy' | 'cue' | 'random' | 'always' | 'handback' | 'cap' | 'failed';
+
+/** Why a segment ended. */
+export type SegmentEndReason =
+  | 'offload' // small segment ended because an offload started
+  | 'handback' // big segment ended where the small model would close the tag
+  | 'cap' // big segment hit the per-segment token cap
+  | 'budget' // an offload or total token budget ran out
+  | 'big-eos' // the large model stopped on its own
+  | 'failed' // the large model failed after retries; the small model continues
+  | 'eos' // end of sequence
+  | 'max-tokens'
+  | 'timeout'
+  | 'cancelled'
+  | 'error';
+
+export type DoneReason = 'eos' | 'max-tokens' | 'timeout' | 'cancelled' | 'error';
+
+export interface StartEvent {
+  type: 'start';
+  problem: string;
+  smallModel: string;
+  bigModel: string;
+  device: string;
+  policy: string;
+  time: number; // epoch ms
+}
+export interface SegmentEvent {
+  type: 'segment';
+  id: number;
+  source: SegmentSource;
+  trigger: Trigger;
+}
+export interface TextEvent {
+  type: 'text';
+  id: number;
+  text: string;
+}
+export interface SegmentEndEvent {
+  type: 'segmentEnd';
+  id: number;
+  tokens: number;
+  ms: number;
+  reason: SegmentEndReason;
+  /** Set when reason is 'failed': what went wrong with the large model. */
+  error?: string;
+  /** Which model wrote the segment (name shown on hover). */
+  model?: string;
+}
+export interface StatsEvent {
+  type: 'stats';
+  smallTokens: number;
+  bigTokens: number;
+  offloadFraction: number;
+  tokensPerSecond: number;
+  smallTokensPerSecond?: number;
+  bigTokensPerSecond?: number;
+  timeToFirstTokenMs?: number;
+  costEstimate: number;
+  device?: string;
+}
+export interface DoneEvent {
+  type: 'done';
+  answer: string | null;
+  reason: DoneReason;
+}
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  recoverable: boolean;
+}
+
+export type TraceEvent = StartEvent | SegmentEvent | TextEvent | SegmentEndEvent | StatsEvent | DoneEvent | ErrorEvent;
+
+/** The content of the last `\boxed{…}` in a text, braces balanced; null when there is none. */
+export function extractBoxed(text: string): string | null {
+  const key = '\\boxed{';
+  const at = text.lastIndexOf(key);
+  if (at < 0) return null;
+  let depth = 1;
+  for (let i = at + key.length; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(at + key.length, i).trim();
+  }
+  return null;
+}
