@@ -1,0 +1,42 @@
+/** The `splitreason` command: one verb per file, wired here. */
+import { buildOnnxCommand } from './buildOnnx';
+import { UsageError } from './args';
+import { generateCommand } from './generate';
+
+type Verb = (argv: string[]) => Promise<number>;
+
+const VERBS: Record<string, { run: Verb; summary: string }> = {
+  generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
+  'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(VERBS).map((v) => v.length));
+  return ['usage: splitreason <command> [options]   (splitreason <command> --help for details)', '', ...Object.entries(VERBS).map(([v, { summary }]) => `  ${v.padEnd(width)}  ${summary}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    console.log(usage());
+    return verb ? 0 : 2;
+  }
+  const entry = VERBS[verb];
+  if (!entry) {
+    console.error(`splitreason: unknown command '${verb}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    // parseArgs errors (unknown option, missing value) are usage errors too
+    const isUsage = e instanceof UsageError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
+    console.error(`splitreason ${verb}: ${err.message}`);
+    return isUsage ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

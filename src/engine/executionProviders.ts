@@ -1,0 +1,74 @@
+/**
+ * Which onnxruntime execution providers to try, in order (DESIGN.md §3). Providers that
+ * cannot work on this machine are skipped up front with a reason, so `auto` never tries a
+ * CUDA library that is not installed or a software Vulkan adapter that is no GPU.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Device } from './types';
+
+export type Provider = Exclude<Device, 'auto'>;
+
+export interface ProviderPlan {
+  order: Provider[];
+  skipped: { provider: Provider; reason: string }[];
+}
+
+const AUTO_ORDER: Record<string, Provider[]> = {
+  win32: ['dml', 'webgpu', 'cpu'],
+  linux: ['cuda', 'webgpu', 'cpu'],
+  darwin: ['coreml', 'webgpu', 'cpu'],
+};
+
+export interface Host {
+  platform: NodeJS.Platform;
+  /** folder of onnxruntime-node's native binding */
+  ortBinDir?: string;
+  vulkanIcdDirs?: string[];
+}
+
+export function planProviders(device: Device, host: Host = currentHost()): ProviderPlan {
+  const skipped: ProviderPlan['skipped'] = [];
+  if (device !== 'auto') return { order: device === 'cpu' ? ['cpu'] : [device, 'cpu'], skipped };
+  const order: Provider[] = [];
+  for (const p of AUTO_ORDER[host.platform] ?? ['cpu']) {
+    const reason = unavailable(p, host);
+    if (reason) skipped.push({ provider: p, reason });
+    else order.push(p);
+  }
+  if (!order.includes('cpu')) order.push('cpu');
+  return { order, skipped };
+}
+
+function unavailable(p: Provider, host: Host): string | undefined {
+  if (p === 'cuda' && !(host.ortBinDir && existsSync(join(host.ortBinDir, 'libonnxruntime_providers_cuda.so'))))
+    return 'CUDA provider libraries are not installed (see README: CUDA)';
+  if (p === 'webgpu' && host.platform === 'linux') {
+    const icds = (host.vulkanIcdDirs ?? []).flatMap((d) => (existsSync(d) ? readdirSync(d) : []));
+    if (icds.length === 0) return 'no Vulkan driver found (WebGPU on Linux runs on Vulkan)';
+    if (icds.every(isSoftwareIcd)) return `only software Vulkan drivers found (${icds.join(', ')}): not a GPU`;
+  }
+  return undefined;
+}
+
+/** lavapipe and SwiftShader run Vulkan on the CPU: slower than onnxruntime's own CPU kernels. */
+export function isSoftwareIcd(file: string): boolean {
+  return /lvp|lavapipe|swiftshader/i.test(file);
+}
+
+export function currentHost(): Host {
+  let ortBinDir: string | undefined;
+  try {
+    const pkg = require.resolve('onnxruntime-node/package.json');
+    ortBinDir = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    ortBinDir = undefined;
+  }
+  const vulkanIcdDirs = [
+    ...(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES ?? '').split(':').filter(Boolean).map(dirname),
+    '/usr/share/vulkan/icd.d',
+    '/etc/vulkan/icd.d',
+    '/usr/local/share/vulkan/icd.d',
+  ];
+  return { platform: process.platform, ortBinDir, vulkanIcdDirs };
+}

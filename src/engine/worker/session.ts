@@ -1,0 +1,108 @@
+/**
+ * One onnxruntime session over a decoder file: provider fallback, a check of the graph's
+ * inputs and outputs against config.json, and the forward step every generator uses.
+ */
+import * as ort from 'onnxruntime-node';
+import { planProviders } from '../executionProviders';
+import { halfArrayToFloat } from '../tensorMath';
+import type { KvCache, KvType } from './kvCache';
+import type { LoadRequest, LoadResult } from './protocol';
+
+export class DecoderSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly info: LoadResult,
+    readonly load: LoadRequest,
+  ) {}
+
+  static async create(req: LoadRequest): Promise<DecoderSession> {
+    const plan = planProviders(req.device);
+    const log = plan.skipped.map((s) => `skipped ${s.provider}: ${s.reason}`);
+    let lastError: Error | undefined;
+    for (const provider of plan.order) {
+      try {
+        const session = await ort.InferenceSession.create(req.onnxFile, {
+          executionProviders: [provider],
+          graphOptimizationLevel: 'all',
+          ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: 1 } : {}),
+        });
+        const { kvType, hasPositionIds } = checkGraph(session, req);
+        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, log }, req);
+      } catch (e) {
+        lastError = e as Error;
+        if (e instanceof GraphMismatch) throw e;
+        if (provider === 'cpu') break;
+        log.push(`${provider} failed, falling back: ${firstLine(lastError.message)}`);
+      }
+    }
+    throw new Error(`${req.onnxFile}: onnxruntime could not load it (${firstLine(lastError?.message ?? 'unknown error')}). The file may be truncated or not an ONNX model: rebuild or re-download it.`);
+  }
+
+  /** Runs `ids` after the cache; returns logits as float32 [ids.length * vocab] and advances the cache. */
+  async step(cache: KvCache, ids: number[]): Promise<Float32Array> {
+    const past = cache.length;
+    const n = ids.length;
+    if (past + n > this.load.maxPositions) throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + n).fill(1n), [1, past + n]),
+    };
+    if (this.info.hasPositionIds) {
+      const pos = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) pos[i] = BigInt(past + i);
+      feeds.position_ids = new ort.Tensor('int64', pos, [1, n]);
+    }
+    cache.feeds(feeds);
+    const out = await this.session.run(feeds);
+    cache.update(out);
+    const logits = out.logits as ort.Tensor;
+    return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export class GraphMismatch extends Error {}
+
+function checkGraph(session: ort.InferenceSession, req: LoadRequest): { kvType: KvType; hasPositionIds: boolean } {
+  const fail = (what: string) => {
+    throw new GraphMismatch(`${req.onnxFile}: ${what}. The graph does not match config.json (DESIGN.md §2 lists the expected I/O).`);
+  };
+  const inputs = new Map(session.inputMetadata.map((m) => [m.name, m]));
+  const outputs = new Map(session.outputMetadata.map((m) => [m.name, m]));
+  for (const name of ['input_ids', 'attention_mask']) if (!inputs.has(name)) fail(`missing input '${name}' (int64 [batch, sequence])`);
+  if (!outputs.has('logits')) fail(`missing output 'logits' ([batch, sequence, ${req.vocabSize}])`);
+  const logitsShape = shapeOf(outputs.get('logits'));
+  if (logitsShape && typeof logitsShape[2] === 'number' && logitsShape[2] !== req.vocabSize)
+    fail(`output 'logits' has vocabulary size ${logitsShape[2]}, config.json says vocab_size ${req.vocabSize}`);
+  let kvType: KvType | undefined;
+  for (let i = 0; i < req.numLayers; i++) {
+    for (const kv of ['key', 'value']) {
+      const name = `past_key_values.${i}.${kv}`;
+      const meta = inputs.get(name);
+      if (!meta) fail(`missing input '${name}' (config.json says ${req.numLayers} layers)`);
+      const type = (meta as { type?: string }).type;
+      if (type !== 'float32' && type !== 'float16') fail(`input '${name}' is ${type}; float32 or float16 expected`);
+      kvType ??= type as KvType;
+      const shape = shapeOf(meta);
+      const expected = `[batch, ${req.kvHeads}, past, ${req.headDim}]`;
+      if (shape && (shape.length !== 4 || (typeof shape[1] === 'number' && shape[1] !== req.kvHeads) || (typeof shape[3] === 'number' && shape[3] !== req.headDim)))
+        fail(`input '${name}' has shape [${shape.join(', ')}], expected ${expected} from num_key_value_heads and head_dim`);
+      if (!outputs.has(`present.${i}.${kv}`)) fail(`missing output 'present.${i}.${kv}'`);
+    }
+  }
+  const extra = [...inputs.keys()].filter((n) => !/^(input_ids|attention_mask|position_ids|past_key_values\.\d+\.(key|value))$/.test(n));
+  if (extra.length) fail(`unexpected input(s) ${extra.join(', ')}`);
+  return { kvType: kvType ?? 'float32', hasPositionIds: inputs.has('position_ids') };
+}
+
+function shapeOf(meta: unknown): (number | string)[] | undefined {
+  const m = meta as { isTensor?: boolean; shape?: (number | string)[] };
+  return m?.isTensor ? m.shape : undefined;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].slice(0, 400);
+}
