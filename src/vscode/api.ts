@@ -1,0 +1,14 @@
+import type { TraceEvent } from '../split/events';
+
+/**
+ * What activate() returns (vscode.extensions.getExtension('splitreason.splitreason').exports).
+ * Read-only views for other extensions and the integration tests; the API key itself is
+ * never exposed, only whether one is stored.
+ */
+export interface SplitReasonApi {
+  /** Events of the most recently used panel's current or last solve. */
+  trace(): readonly TraceEvent[] | undefined;
+  /** True while any panel is solving. */
+  running(): boolean;
+  hasApiKey(): Promise<boolean>;
+}

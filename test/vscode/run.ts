@@ -1,0 +1,153 @@
+/**
+ * Runs the extension's integration tests in a real VS Code (code-server's VS Code 1.100.3
+ * driven by Debian's Chromium): first the mocha suites inside the extension host
+ * (test/vscode/suite, the @vscode/test-electron layout), then the UI tests that drive the
+ * workbench like a user (test/vscode/ui). Builds nothing of the extension: `npm run build`
+ * first. Prints "N passed, N failed" on its own line; exits 1 when any test failed or the
+ * run could not finish.
+ *
+ *   node --import tsx test/vscode/run.ts [--host-only | --ui-only] [--grep TEXT]
+ */
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCodeServer, REPO, type CodeServer } from './codeServer';
+import type { HostTestResult } from './suite/index';
+import { uiTests } from './ui/tests';
+
+const HOST_TIMEOUT_MS = 8 * 60_000;
+const SUITE_DIR = join(REPO, 'test/vscode/suite');
+const OUT = join(REPO, 'out/vscode-test');
+const ARTIFACTS = join(REPO, '.test-artifacts/vscode');
+
+const args = process.argv.slice(2);
+const hostOnly = args.includes('--host-only');
+const uiOnly = args.includes('--ui-only');
+const grepAt = args.indexOf('--grep');
+const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
+
+interface Outcome {
+  title: string;
+  ok: boolean;
+  error?: string;
+}
+
+async function compileSuite(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  const entries = readdirSync(SUITE_DIR).filter((f) => f === 'index.ts' || f.endsWith('.suite.ts'));
+  await build({
+    entryPoints: entries.map((f) => join(SUITE_DIR, f)),
+    outdir: OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    external: ['vscode'],
+    plugins: [
+      {
+        // mocha 12's entry is ESM; its CommonJS build must be the one instance that the
+        // runner and every suite share, so it stays outside the bundles.
+        name: 'mocha-cjs',
+        setup(b) {
+          b.onResolve({ filter: /^mocha$/ }, () => ({ path: 'mocha/lib/mocha.cjs', external: true }));
+        },
+      },
+    ],
+  });
+}
+
+function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+async function runHostTests(server: CodeServer, browser: Browser, resultFile: string): Promise<Outcome[]> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const consoleLog = join(ARTIFACTS, 'host-page-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  await page.goto(server.pageUrl({ extensionDevelopmentPath: REPO, extensionTestsPath: join(OUT, 'index.js') }));
+  const fallback = join(OUT, 'result.json');
+  const deadline = Date.now() + HOST_TIMEOUT_MS;
+  let found: string | undefined;
+  while (!found && Date.now() < deadline) {
+    found = [resultFile, fallback].find((f) => existsSync(f));
+    if (!found) await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'host-tests.png') }).catch(() => undefined);
+  await context.close();
+  if (!found) {
+    return [{ title: 'extension host tests', ok: false, error: `no result file after ${HOST_TIMEOUT_MS / 1000} s (see ${consoleLog} and ${join(ARTIFACTS, 'code-server.log')})` }];
+  }
+  const result = JSON.parse(readFileSync(found, 'utf8')) as HostTestResult;
+  if (result.tests.length === 0) return [{ title: 'extension host tests', ok: false, error: 'the host ran no tests' }];
+  return result.tests.map((t) => ({ title: `[host] ${t.title}`, ok: t.state === 'passed', error: t.error }));
+}
+
+async function runUiTests(server: CodeServer, browser: Browser): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const t of uiTests) {
+    if (grep && !t.title.includes(grep)) continue;
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const consoleLog = join(ARTIFACTS, `ui-console-${outcomes.length + 1}.log`);
+    page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+    try {
+      await t.run({ page, server, artifacts: ARTIFACTS });
+      outcomes.push({ title: `[ui] ${t.title}`, ok: true });
+    } catch (e) {
+      await page.screenshot({ path: join(ARTIFACTS, `ui-failure-${outcomes.length + 1}.png`) }).catch(() => undefined);
+      outcomes.push({ title: `[ui] ${t.title}`, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    } finally {
+      await context.close();
+    }
+  }
+  return outcomes;
+}
+
+async function main(): Promise<number> {
+  for (const f of ['dist/extension.js', 'package.json']) {
+    if (!existsSync(join(REPO, f))) throw new Error(`${f} is missing; run: npm run build`);
+  }
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await compileSuite();
+  const resultFile = join(ARTIFACTS, 'host-result.json');
+  const server = await startCodeServer(join(ARTIFACTS, 'scratch'), {
+    SPLITREASON_VSCODE_RESULT: resultFile,
+    ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}),
+  });
+  let browser: Browser | undefined;
+  const outcomes: Outcome[] = [];
+  try {
+    browser = await launchBrowser();
+    if (!uiOnly) outcomes.push(...(await runHostTests(server, browser, resultFile)));
+    if (!hostOnly) outcomes.push(...(await runUiTests(server, browser)));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+  }
+  for (const o of outcomes) {
+    console.log(`${o.ok ? 'ok  ' : 'FAIL'} ${o.title}`);
+    if (!o.ok && o.error) console.log(o.error.replace(/^/gm, '      '));
+  }
+  const passed = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
