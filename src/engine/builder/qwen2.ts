@@ -13,6 +13,8 @@ export interface BuildOptions {
   kvDtype?: 'float32' | 'float16';
   /** Name of an external data file (written beside the model), e.g. 'model.onnx_data'. */
   externalData?: string;
+  /** Without a position_ids input, positions are derived from the cache length (some exports do this). */
+  positionIds?: boolean;
 }
 
 export interface BuiltModel {
@@ -55,11 +57,20 @@ export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: Buil
 
   const inputIds = g.input('input_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
   const attentionMask = g.input('attention_mask', ElemType.INT64, ['batch_size', 'total_sequence_length']);
-  const positionIds = g.input('position_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
   g.output('logits', ElemType.FLOAT, ['batch_size', 'sequence_length', c.vocab_size]);
   for (let i = 0; i < c.num_hidden_layers; i++) {
     for (const kv of ['key', 'value']) g.input(`past_key_values.${i}.${kv}`, kvType, ['batch_size', kvHeads, 'past_sequence_length', hd]);
   }
+
+  const zero = ints('zero', [0]);
+  const total = g.op('Gather', [g.op('Shape', [attentionMask]), g.constant('idx1', int64Tensor([], [1]))], { axis: 0 });
+  const seq = g.op('Gather', [g.op('Shape', [inputIds]), g.constant('idx1b', int64Tensor([], [1]))], { axis: 0 });
+  const past = g.op('Sub', [total, seq]);
+  const one = g.constant('one', int64Tensor([], [1]));
+  const positionIds =
+    opts.positionIds === false
+      ? g.op('Unsqueeze', [g.op('Range', [past, total, one]), zero])
+      : g.input('position_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
 
   // Rotary tables from position_ids: cos/sin [b, 1, s, hd].
   const invFreq = new Float32Array(hd / 2);
@@ -70,7 +81,6 @@ export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: Buil
   const cos = g.op('Cos', [emb]);
   const sin = g.op('Sin', [emb]);
   const half = ints('half', [hd / 2]);
-  const zero = ints('zero', [0]);
   const end = ints('end', [hd]);
   const lastAxis = ints('last_axis', [-1]);
   const rope = (x: string) => {
@@ -82,10 +92,6 @@ export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: Buil
 
   // Additive mask [b, 1, rep*s, t]: causal over absolute positions plus padding from attention_mask.
   // Rows repeat `rep` times because queries are grouped per KV head (see attention below).
-  const total = g.op('Gather', [g.op('Shape', [attentionMask]), g.constant('idx1', int64Tensor([], [1]))], { axis: 0 });
-  const seq = g.op('Gather', [g.op('Shape', [inputIds]), g.constant('idx1b', int64Tensor([], [1]))], { axis: 0 });
-  const past = g.op('Sub', [total, seq]);
-  const one = g.constant('one', int64Tensor([], [1]));
   const keyPos = g.op('Unsqueeze', [g.op('Range', [g.constant('zero_s', int64Tensor([], [0])), total, one]), zero]);
   const queryPos = g.op('Unsqueeze', [g.op('Range', [past, total, one]), ints('axis1b', [1])]);
   const negInf = scalar('neg_big', -1e9); // -inf would turn fully masked rows into NaN
