@@ -1,0 +1,54 @@
+/**
+ * One engine generator that remembers which tokens its KV cache holds, so a prompt that
+ * extends the previous one (the next big-model segment of the same solve, a chat turn)
+ * only prefills the new tokens.
+ */
+import type { Generator, GenerateOptions } from '../engine';
+
+export class CachedGenerator {
+  private ids: number[] = [];
+
+  constructor(readonly gen: Generator) {}
+
+  /** Tokens currently cached. */
+  get tokens(): readonly number[] {
+    return this.ids;
+  }
+
+  /** Makes the cache hold exactly `promptIds`, reusing the longest shared prefix; returns tokens reused. */
+  async prepare(promptIds: number[]): Promise<number> {
+    if (promptIds.length === 0) throw new Error('cannot generate from an empty prompt');
+    let k = 0;
+    const max = Math.min(this.ids.length, promptIds.length - 1); // re-append at least one token for fresh logits
+    while (k < max && this.ids[k] === promptIds[k]) k++;
+    if (k < this.gen.length) this.gen.rewind(k);
+    this.ids = this.ids.slice(0, k);
+    await this.gen.append(promptIds.slice(k), { logits: 'last' });
+    this.ids = promptIds.slice();
+    return k;
+  }
+
+  /** Streams sampled tokens; each one yielded is in the cache, and nothing else is. */
+  async *generate(opts: GenerateOptions): AsyncGenerator<number> {
+    try {
+      for await (const id of this.gen.generate(opts)) {
+        this.ids.push(id);
+        yield id;
+      }
+    } finally {
+      // A stop part-way leaves tokens the engine made but nobody saw; drop them.
+      if (this.gen.length > this.ids.length) this.gen.rewind(this.ids.length);
+      if (this.gen.length < this.ids.length) this.ids.length = this.gen.length;
+    }
+  }
+
+  /** Forgets the cache (after an error left it in an unknown state). */
+  reset(): void {
+    if (this.gen.length > 0) this.gen.rewind(0);
+    this.ids = [];
+  }
+
+  dispose(): void {
+    this.gen.dispose();
+  }
+}

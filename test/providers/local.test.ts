@@ -1,0 +1,107 @@
+/**
+ * The local provider against the engine itself: the same greedy tokens, decoded, for the
+ * same prompt; a KV cache reused across calls without changing the text; stop strings.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalModel } from '../../src/engine';
+import { LocalProvider } from '../../src/providers/local';
+import { createProvider } from '../../src/providers';
+import { tempModel } from '../helpers/tempModel';
+import { collect } from './helpers';
+
+const PROMPT = '<｜User｜>What is 7*8?<｜Assistant｜><think>\n';
+let model: LocalModel;
+let dir: string;
+
+before(async () => {
+  dir = tempModel({ seed: 11 }).dir;
+  model = await LocalModel.load(dir, { device: 'cpu', threads: 1 });
+});
+after(() => model.dispose());
+
+/** Reference: the raw engine API, a fresh cache, greedy, until n tokens or end of sequence. */
+async function engineGreedy(prompt: string, n: number): Promise<string> {
+  const gen = await model.generator();
+  try {
+    await gen.append(model.tokenizer.encode(prompt), { logits: 'last' });
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = await gen.next({ temperature: 0 });
+      if (model.tokenizer.eosTokenIds.includes(id)) break;
+      ids.push(id);
+    }
+    return model.tokenizer.decode(ids);
+  } finally {
+    gen.dispose();
+  }
+}
+
+test('continues the raw prompt with the engine greedy tokens, also on a reused cache', async () => {
+  const provider = new LocalProvider({ model });
+  try {
+    const first = await collect(provider, { prompt: PROMPT, maxTokens: 20, temperature: 0 });
+    assert.equal(first.error, undefined);
+    assert.ok(first.text.length > 0, 'the random model must produce some text');
+    assert.equal(first.text, await engineGreedy(PROMPT, 20));
+    // The second prompt extends the first: the provider reuses its cache, the text must not change.
+    const longer = PROMPT + first.text;
+    const second = await collect(provider, { prompt: longer, maxTokens: 20, temperature: 0 });
+    assert.equal(second.text, await engineGreedy(longer, 20));
+    assert.deepEqual(provider.usage(), {
+      promptTokens: model.tokenizer.encode(PROMPT).length + model.tokenizer.encode(longer).length,
+      completionTokens: 40,
+    });
+  } finally {
+    await provider.dispose();
+  }
+});
+
+test('stops before a stop string taken from the greedy text', async () => {
+  const provider = new LocalProvider({ model });
+  try {
+    const text = await engineGreedy(PROMPT, 30);
+    const stop = text.slice(10, 13);
+    const r = await collect(provider, { prompt: PROMPT, maxTokens: 30, stop: [stop], temperature: 0 });
+    assert.equal(r.text, text.slice(0, text.indexOf(stop)));
+  } finally {
+    await provider.dispose();
+  }
+});
+
+test('a folder that is not a model gives a config error naming the folder', async () => {
+  const provider = createProvider({ kind: 'local', modelDir: '/nonexistent/model', device: 'cpu' });
+  assert.ok(provider);
+  const r = await collect(provider, { prompt: 'x', maxTokens: 2 });
+  assert.ok(r.error);
+  assert.equal(r.error.kind, 'config');
+  assert.match(r.error.message, /cannot load the local large model from \/nonexistent\/model/);
+});
+
+test('the cached generator prefills only what a longer prompt adds, and rewinds where prompts part', async () => {
+  const { CachedGenerator } = await import('../../src/providers/cachedGenerator');
+  const cached = new CachedGenerator(await model.generator());
+  try {
+    const a = model.tokenizer.encode(PROMPT);
+    assert.equal(await cached.prepare(a), 0);
+    const made: number[] = [];
+    for await (const id of cached.generate({ sampler: {}, maxTokens: 5 })) made.push(id);
+    assert.equal(made.length, 5);
+    assert.deepEqual(cached.tokens, [...a, ...made]);
+    // Every cached token is reused except the last, which is re-appended for fresh logits.
+    assert.equal(await cached.prepare([...a, ...made]), a.length + 4);
+    const parted = [...a.slice(0, 3), 65, 66];
+    assert.equal(await cached.prepare(parted), 3);
+    assert.equal(cached.gen.length, parted.length);
+    const next: number[] = [];
+    for await (const id of cached.generate({ sampler: {}, maxTokens: 3 })) next.push(id);
+    const fresh = await model.generator();
+    await fresh.append(parted, { logits: 'last' });
+    const want: number[] = [];
+    for await (const id of fresh.generate({ sampler: {}, maxTokens: 3 })) want.push(id);
+    fresh.dispose();
+    assert.deepEqual(next, want);
+  } finally {
+    cached.dispose();
+  }
+});
