@@ -24,7 +24,7 @@ export interface Settings {
   budgets: { segmentCap: number; maxOffloadTokens: number; maxTokens: number; timeoutMs?: number };
   temperature: number;
   topP: number;
-  prices: { smallPerMTok: number; bigPerMTok: number };
+  prices: { smallPerMTok: number; bigInputPerMTok: number; bigOutputPerMTok: number };
   modelHubUrl: string;
 }
 
@@ -52,9 +52,9 @@ export const SETTING_SPECS: Record<string, Kind & { default: unknown }> = {
   dtype: { type: 'enum', values: DTYPES, default: 'auto' },
   threads: { type: 'number', min: 0, max: 256, integer: true, default: 0 },
   policy: { type: 'enum', values: POLICIES, default: 'learned' },
-  entropyThreshold: { type: 'number', min: 0, max: 20, exclusiveMin: true, default: 2 },
-  randomRatio: { type: 'number', min: 0, max: 1, default: 0.05 },
-  cueWords: { type: 'string-array', default: ['Wait', 'Hmm', 'Alternatively'] },
+  entropyThreshold: { type: 'number', min: 0, max: 20, exclusiveMin: true, default: 2.5 },
+  randomRatio: { type: 'number', min: 0, max: 1, default: 0.02 },
+  cueWords: { type: 'string-array', default: ['Wait', 'Hmm', 'But wait', 'Let me check', 'Let me double-check', 'Alternatively'] },
   seed: { type: 'nullable-integer', min: 0, max: 2 ** 31 - 1, default: null },
   'largeModel.provider': { type: 'enum', values: PROVIDERS, default: 'local' },
   'largeModel.baseUrl': { type: 'string', default: '' },
@@ -66,7 +66,8 @@ export const SETTING_SPECS: Record<string, Kind & { default: unknown }> = {
   temperature: { type: 'number', min: 0, max: 2, default: 0.6 },
   topP: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.95 },
   'prices.smallPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
-  'prices.bigPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
+  'prices.bigInputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
+  'prices.bigOutputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
   modelHubUrl: { type: 'url', default: 'https://huggingface.co' },
 };
 
@@ -194,7 +195,11 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
     },
     temperature: v.temperature as number,
     topP: v.topP as number,
-    prices: { smallPerMTok: v['prices.smallPerMTok'] as number, bigPerMTok: v['prices.bigPerMTok'] as number },
+    prices: {
+      smallPerMTok: v['prices.smallPerMTok'] as number,
+      bigInputPerMTok: v['prices.bigInputPerMTok'] as number,
+      bigOutputPerMTok: v['prices.bigOutputPerMTok'] as number,
+    },
     modelHubUrl: (v.modelHubUrl as string).replace(/\/+$/, ''),
   };
   return { settings, problems };

@@ -1,0 +1,214 @@
+/**
+ * The solve panel on the host side: one webview panel beside the editor, the trace events
+ * it shows, and the actions its toolbar sends (webview/protocol.ts). The webview is
+ * untrusted: every message is checked before it is acted on.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { TraceEvent } from '../split/events';
+import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
+import { panelHtml } from '../../webview/panel/html';
+import { serializeTrace } from './traceFile';
+import type { Log } from './log';
+
+export const PANEL_VIEW_TYPE = 'splitreason.panel';
+
+export interface PanelActions {
+  stop(panel: SolvePanel): void;
+  solveAgain(panel: SolvePanel): void;
+  /** The editor that "Insert into editor" writes to (the panel itself has focus when clicked). */
+  insertTarget(): vscode.TextEditor | undefined;
+}
+
+let nextId = 1;
+
+export class SolvePanel implements vscode.Disposable {
+  readonly id = nextId++;
+  readonly panel: vscode.WebviewPanel;
+  /** Everything shown since the last reset: what Save trace writes and a reload replays. */
+  events: TraceEvent[] = [];
+  problem?: string;
+  private running = false;
+  private abort?: AbortController;
+  private ready = false;
+  private outbox: TraceEvent[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private disposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly actions: PanelActions,
+    private readonly log: Log,
+    title: string,
+  ) {
+    const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+    this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: roots,
+      // The webview asks for a replay ('ready') when it reloads, so its DOM need not be kept.
+      retainContextWhenHidden: false,
+    });
+    this.panel.webview.html = this.html();
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
+      this.panel.onDidDispose(() => this.dispose()),
+      this.disposeEmitter,
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts a solve's lifetime in this panel; the returned signal aborts on Stop or close. */
+  begin(problem: string): AbortSignal {
+    this.abort?.abort();
+    this.abort = new AbortController();
+    this.problem = problem;
+    this.reset(problem);
+    this.setRunning(true);
+    return this.abort.signal;
+  }
+
+  end(): void {
+    this.flush();
+    this.setRunning(false);
+    this.abort = undefined;
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  reset(problem?: string): void {
+    this.events = [];
+    this.outbox = [];
+    this.post({ type: 'reset', ...(problem !== undefined ? { problem } : {}) });
+  }
+
+  /** Queues an event; they reach the webview in batches (one message per ~30 ms). */
+  push(event: TraceEvent): void {
+    this.events.push(event);
+    this.outbox.push(event);
+    this.flushTimer ??= setTimeout(() => this.flush(), 30);
+  }
+
+  show(): void {
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.ready || this.outbox.length === 0) return;
+    const events = this.outbox;
+    this.outbox = [];
+    this.post({ type: 'events', events });
+  }
+
+  private setRunning(running: boolean): void {
+    this.running = running;
+    this.post({ type: 'state', running });
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.disposed || !this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    if (typeof raw !== 'object' || raw === null) return;
+    const m = raw as WebviewToHost;
+    try {
+      switch (m.type) {
+        case 'ready':
+          // (Re)loaded webview: replay the whole state.
+          this.ready = true;
+          this.outbox = [];
+          this.post({ type: 'reset', ...(this.problem !== undefined ? { problem: this.problem } : {}) });
+          if (this.events.length) this.post({ type: 'events', events: [...this.events] });
+          this.post({ type: 'state', running: this.running });
+          return;
+        case 'stop':
+          this.actions.stop(this);
+          return;
+        case 'solveAgain':
+          this.actions.solveAgain(this);
+          return;
+        case 'copy':
+          if (typeof m.text !== 'string' || (m.format !== 'markdown' && m.format !== 'latex')) return;
+          await vscode.env.clipboard.writeText(m.text);
+          void vscode.window.setStatusBarMessage(`SplitReason: copied as ${m.format === 'latex' ? 'LaTeX' : 'Markdown'}`, 3000);
+          return;
+        case 'insert':
+          if (typeof m.text !== 'string') return;
+          await this.insert(m.text);
+          return;
+        case 'saveTrace':
+          await this.saveTrace();
+          return;
+      }
+    } catch (e) {
+      this.log.error(`panel action ${String(m.type)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`SplitReason: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async insert(text: string): Promise<void> {
+    const editor = this.actions.insertTarget();
+    if (editor) {
+      await editor.edit((b) => (editor.selection.isEmpty ? b.insert(editor.selection.active, text) : b.replace(editor.selection, text)));
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      return;
+    }
+    // No editor to write into: a new Markdown document holds it.
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  }
+
+  /** Writes the events as .jsonl; returns the file (the tests call the command form). */
+  async saveTrace(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (this.events.length === 0) {
+      void vscode.window.showInformationMessage('SplitReason: nothing to save yet.');
+      return undefined;
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Save SplitReason trace',
+        filters: { 'SplitReason trace': ['jsonl'] },
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `splitreason-trace-${stamp}.jsonl`) : undefined,
+      }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(serializeTrace(this.events)));
+    this.log.info(`trace saved to ${uri.toString()} (${this.events.length} events)`);
+    return uri;
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const at = (...p: string[]): string => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return panelHtml({
+      cspSource: w.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: at('dist', 'webview', 'panel.js'),
+      styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('media', 'panel.css')],
+      title: 'SplitReason',
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.abort?.abort();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.disposeEmitter.fire();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { readSettings, type Settings, type SettingProblem } from './settingsSchema';
+
+export type { Settings, SettingProblem };
+
+/** The current `splitreason.*` settings, validated (settingsSchema.ts). */
+export function currentSettings(): { settings: Settings; problems: SettingProblem[] } {
+  const config = vscode.workspace.getConfiguration('splitreason');
+  // inspect() tells an unset key from one set to its default; only set values are validated.
+  return readSettings((key) => {
+    const i = config.inspect(key);
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  });
+}
+
+/**
+ * Shows the problems as one error with a button to the first bad setting. Returns the
+ * message (the integration tests check its text).
+ */
+export function reportSettingProblems(problems: SettingProblem[]): string {
+  const message = `SplitReason cannot start: ${problems.map((p) => p.message).join(' ')}`;
+  void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', problems[0].key);
+  });
+  return message;
+}
+
+export function onSettingsChanged(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('splitreason')) listener();
+  });
+}
