@@ -29,7 +29,7 @@ export class LocalProvider implements BigModelProvider {
   /** From a folder (loaded on first use), or around a model someone else owns. */
   constructor(source: LocalProviderSettings | { model: LocalModel }) {
     if ('model' in source) {
-      this.loading = source.model.generator().then((g) => ({ model: source.model, gen: new CachedGenerator(g) }));
+      this.loading = source.model.generator().then((g) => ({ model: source.model, gen: new CachedGenerator(g, () => source.model.generator()) }));
       this.loading.catch(() => undefined);
       this.owned = false;
       this.name = `local ${source.model.dir}`;
@@ -49,7 +49,7 @@ export class LocalProvider implements BigModelProvider {
       } catch (e) {
         throw new ProviderError(`cannot load the local large model from ${s.modelDir}: ${(e as Error).message}`, { kind: 'config', retryable: false, cause: e });
       }
-      return { model, gen: new CachedGenerator(await model.generator()) };
+      return { model, gen: new CachedGenerator(await model.generator(), () => model.generator()) };
     })();
     return this.loading;
   }

@@ -34,7 +34,7 @@ export async function* generateText(model: LocalModel, gen: CachedGenerator, req
   const eos = new Set(model.tokenizer.eosTokenIds);
   const decoder = model.tokenizer.streamDecoder();
   const stop = new StopText(req.stop ?? []);
-  const cachedTokens = await gen.prepare(req.promptIds);
+  const cachedTokens = await gen.prepare(req.promptIds, req.sampler);
   let completionTokens = 0;
   let pending = 0;
   let finishReason: FinishReason = 'length';

@@ -9,6 +9,7 @@ import { LocalProvider } from '../../src/providers/local';
 import { createProvider } from '../../src/providers';
 import { tempModel } from '../helpers/tempModel';
 import { collect } from './helpers';
+import { engineGreedy as reference } from '../server/engineReference';
 
 const PROMPT = '<｜User｜>What is 7*8?<｜Assistant｜><think>\n';
 let model: LocalModel;
@@ -20,21 +21,8 @@ before(async () => {
 });
 after(() => model.dispose());
 
-/** Reference: the raw engine API, a fresh cache, greedy, until n tokens or end of sequence. */
 async function engineGreedy(prompt: string, n: number): Promise<string> {
-  const gen = await model.generator();
-  try {
-    await gen.append(model.tokenizer.encode(prompt), { logits: 'last' });
-    const ids: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const id = await gen.next({ temperature: 0 });
-      if (model.tokenizer.eosTokenIds.includes(id)) break;
-      ids.push(id);
-    }
-    return model.tokenizer.decode(ids);
-  } finally {
-    gen.dispose();
-  }
+  return (await reference(model, prompt, n)).text;
 }
 
 test('continues the raw prompt with the engine greedy tokens, also on a reused cache', async () => {
