@@ -180,7 +180,7 @@ test('a server that is not there: retried, then "cannot connect"', async () => {
   assert.match(r.error.message, /cannot connect to http:\/\/127\.0\.0\.1:\d+\/v1 .*is the server running/);
 });
 
-test('stopping the iteration closes the HTTP request at once', async () => {
+test('stopping the iteration closes the HTTP request at once', { timeout: 30_000 }, async () => {
   const { provider } = setup([{ kind: 'stall', afterChunks: 2 }]);
   const got: string[] = [];
   for await (const c of provider.continue({ prompt: BASE, maxTokens: 100 })) {
@@ -191,7 +191,7 @@ test('stopping the iteration closes the HTTP request at once', async () => {
   assert.equal(server.requests.length, 1, 'no retry after the caller stopped');
 });
 
-test('aborting the signal ends the stream with an aborted ProviderError and no retry', async () => {
+test('aborting the signal ends the stream with an aborted ProviderError and no retry', { timeout: 30_000 }, async () => {
   const { provider } = setup([{ kind: 'stall', afterChunks: 2 }]);
   const ac = new AbortController();
   const got: string[] = [];
