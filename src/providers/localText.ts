@@ -12,6 +12,8 @@ export interface TextGeneration {
   stop?: string[];
   sampler: SamplerSpec;
   signal?: AbortSignal;
+  /** Generate through end-of-sequence tokens (they are not shown) up to maxTokens. */
+  ignoreEos?: boolean;
 }
 
 export interface TextPiece {
@@ -39,10 +41,12 @@ export async function* generateText(model: LocalModel, gen: CachedGenerator, req
   let pending = 0;
   let finishReason: FinishReason = 'length';
   if (req.maxTokens > 0) {
-    for await (const id of gen.generate({ sampler: req.sampler, maxTokens: req.maxTokens, stopTokenIds: [...eos], signal: req.signal })) {
+    const stopTokenIds = req.ignoreEos ? [] : [...eos];
+    for await (const id of gen.generate({ sampler: req.sampler, maxTokens: req.maxTokens, stopTokenIds, signal: req.signal })) {
       completionTokens++;
       pending++;
       if (eos.has(id)) {
+        if (req.ignoreEos) continue;
         finishReason = 'stop';
         break;
       }

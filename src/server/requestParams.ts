@@ -14,6 +14,8 @@ export interface CommonParams {
   sampler: SamplerSpec;
   stream: boolean;
   includeUsage: boolean;
+  /** vLLM's extra field: keep generating past end of sequence (benchmarks, tests). */
+  ignoreEos: boolean;
 }
 
 type Body = Record<string, unknown>;
@@ -66,6 +68,9 @@ export function commonParams(body: Body, maxTokensNames: string[]): CommonParams
   if (present(so) && (typeof so !== 'object' || Array.isArray(so))) throw badRequest("'stream_options' must be an object", 'stream_options');
   const includeUsage = (so as { include_usage?: unknown } | null | undefined)?.include_usage === true;
 
+  const ignoreEos = body.ignore_eos;
+  if (present(ignoreEos) && typeof ignoreEos !== 'boolean') throw badRequest("'ignore_eos' must be true or false", 'ignore_eos');
+
   refuse(body, 'n', (v) => v === 1, 'must be 1: this server makes one completion per request');
   refuse(body, 'best_of', (v) => v === 1, 'must be 1: this server makes one completion per request');
   refuse(body, 'echo', (v) => v === false, 'is not supported');
@@ -85,6 +90,7 @@ export function commonParams(body: Body, maxTokensNames: string[]): CommonParams
     sampler: { temperature: temperature ?? 1, topP, seed: present(seed) ? (seed as number) : undefined },
     stream: stream === true,
     includeUsage,
+    ignoreEos: ignoreEos === true,
   };
 }
 

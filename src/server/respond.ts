@@ -65,7 +65,7 @@ export async function respond(model: LocalModel, pool: GeneratorPool, job: Job, 
     finishReason: signal.aborted ? 'aborted' : r.finishReason,
   });
   try {
-    const run = generateText(model, gen, { promptIds: job.promptIds, maxTokens, stop: job.params.stop, sampler: job.params.sampler, signal });
+    const run = generateText(model, gen, { promptIds: job.promptIds, maxTokens, stop: job.params.stop, sampler: job.params.sampler, signal, ignoreEos: job.params.ignoreEos });
     if (job.params.stream) {
       const sse = new SseWriter(res);
       if (chat) sse.send(chunk('', null, true));

@@ -52,7 +52,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const modelName = opts.modelName ?? basename(model.dir);
   const limit = opts.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
   const pool = new GeneratorPool(model, Math.max(1, opts.concurrency ?? 1), opts.maxQueue ?? 64);
-  const inFlight = new Set<AbortController>();
+  /** Running generations: close() aborts them and waits until the engine has stopped. */
+  const inFlight = new Map<AbortController, Promise<unknown>>();
   const created = Math.floor(Date.now() / 1000);
   const modelCard = { id: modelName, object: 'model', created, owned_by: 'splitreason', max_model_len: model.config.max_position_embeddings };
 
@@ -87,7 +88,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     }
     const ac = new AbortController();
-    inFlight.add(ac);
+    let finished!: () => void;
+    inFlight.set(ac, new Promise<void>((r) => (finished = r)));
     // A client that goes away (closed tab, cancelled request) stops its generation.
     const onClose = () => {
       if (!res.writableFinished) ac.abort(new Error('client disconnected'));
@@ -105,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } finally {
       res.off('close', onClose);
       inFlight.delete(ac);
+      finished();
     }
   }
 
@@ -165,12 +168,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     url: `http://${host}:${addr.port}`,
     modelName,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const ac of inFlight) ac.abort(new Error('server closing'));
-        pool.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    // Resolves once no generation is running, so the caller may dispose the model right after.
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const ac of inFlight.keys()) ac.abort(new Error('server closing'));
+      await Promise.all(inFlight.values());
+      pool.close();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

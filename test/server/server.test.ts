@@ -63,6 +63,20 @@ describe('completions', () => {
     assert.equal(usage?.completion_tokens, ref.completionTokens);
   });
 
+  test('end of sequence ends the text with finish_reason stop; ignore_eos generates through it', async () => {
+    // With this model and seed, greedy decoding of 'Q' ends within a few tokens.
+    const ref = await engineGreedy(model, 'Q', 40);
+    assert.equal(ref.finish, 'stop');
+    const r = await client.completions.create({ model: NAME, prompt: 'Q', max_tokens: 40, temperature: 0 });
+    assert.equal(r.choices[0].text, ref.text);
+    assert.equal(r.choices[0].finish_reason, 'stop');
+    assert.equal(r.usage?.completion_tokens, ref.completionTokens);
+    const through = await client.completions.create({ model: NAME, prompt: 'Q', max_tokens: 40, temperature: 0, ...({ ignore_eos: true } as object) });
+    assert.equal(through.choices[0].finish_reason, 'length');
+    assert.equal(through.usage?.completion_tokens, 40);
+    assert.ok(through.choices[0].text.startsWith(ref.text) && through.choices[0].text.length > ref.text.length);
+  });
+
   test('a prompt of token ids is the same as its text', async () => {
     const ids = model.tokenizer.encode(PROMPT);
     const ref = await engineGreedy(model, ids, 12);
@@ -159,7 +173,8 @@ test('two concurrent requests both complete with their own texts', async () => {
 test('a client that disconnects mid-stream stops its generation; the next request is served', { timeout: 60_000 }, async () => {
   summaries.length = 0;
   const ac = new AbortController();
-  const stream = await client.completions.create({ model: NAME, prompt: PROMPT, max_tokens: 3000, temperature: 0, stream: true }, { signal: ac.signal });
+  const body = { model: NAME, prompt: PROMPT, max_tokens: 3000, temperature: 0, stream: true as const, ignore_eos: true };
+  const stream = await client.completions.create(body, { signal: ac.signal });
   let pieces = 0;
   for await (const c of stream) {
     if (c.choices[0]?.text) pieces++;
@@ -171,4 +186,27 @@ test('a client that disconnects mid-stream stops its generation; the next reques
   const ref = await engineGreedy(model, PROMPT, 10);
   const r = await client.completions.create({ model: NAME, prompt: PROMPT, max_tokens: 10, temperature: 0 });
   assert.equal(r.choices[0].text, ref.text);
+});
+
+test('a full queue answers 429 with Retry-After instead of waiting without bound', { timeout: 60_000 }, async () => {
+  const busy = await startServer({ model, modelName: 'm', maxQueue: 0 });
+  // 3000 tokens (ignore_eos: no early end) keep the only generator busy far longer than the second request takes to arrive.
+  try {
+    const ac = new AbortController();
+    const first = await fetch(`${busy.url}/v1/completions`, {
+      method: 'POST',
+      signal: ac.signal,
+      body: JSON.stringify({ model: 'm', prompt: 'a', max_tokens: 3000, ignore_eos: true, stream: true }),
+    });
+    const reader = first.body!.getReader();
+    await reader.read(); // the first generation is running
+    const second = await fetch(`${busy.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', prompt: 'b', max_tokens: 2 }) });
+    assert.equal(second.status, 429);
+    assert.equal(second.headers.get('retry-after'), '1');
+    assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'queue_full');
+    ac.abort();
+    await reader.cancel().catch(() => undefined);
+  } finally {
+    await busy.close();
+  }
 });
