@@ -1,17 +1,63 @@
+/** Wires the SplitReason parts together; each concern lives in its own file. */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import type { SplitReasonApi } from './api';
 import { createLog } from './log';
 import { ApiKeyStore, setApiKeyCommand } from './secrets';
+import { StatusBar, showActions } from './statusBar';
+import { EngineSession } from './session';
+import { Panels } from './panels';
+import { loadCatalog } from './models/catalog';
+import { downloadModelCommand } from './modelManager';
+import { configureLargeModelCommand } from './largeModelSetup';
+import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './commands';
+import { currentSettings, onSettingsChanged } from './settings';
+import type { SolveDeps } from './solveRunner';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
-  context.subscriptions.push(log);
   const keys = new ApiKeyStore(context.secrets, log);
-  context.subscriptions.push(vscode.commands.registerCommand('splitreason.setApiKey', (arg?: unknown) => setApiKeyCommand(keys, arg)));
-  log.info(`SplitReason ${context.extension.packageJSON.version} activated`);
+  const status = new StatusBar();
+  const session = new EngineSession(log, status);
+  const storageDir = join(context.globalStorageUri.fsPath, 'models');
+  const catalogFile = join(context.extensionPath, 'models', 'catalog.json');
+  const catalog = () => loadCatalog(catalogFile);
+  const deps: SolveDeps = {
+    session,
+    keys,
+    log,
+    status,
+    resolveContext: () => ({ extensionPath: context.extensionPath, storageDir, catalog: catalog() }),
+    changed: () => panels.changed(),
+  };
+  const panels: Panels = new Panels(context.extensionUri, { stop: (p) => p.stop(), solveAgain: (p) => solveAgain(deps, p) }, log);
+  status.update({ model: currentSettings().settings.smallModel, device: currentSettings().settings.device });
+
+  const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  context.subscriptions.push(
+    log,
+    status,
+    session,
+    panels,
+    command('splitreason.solve', (arg) => solveCommand(deps, panels, arg)),
+    command('splitreason.stop', () => stopCommand(panels)),
+    command('splitreason.setApiKey', (arg) => setApiKeyCommand(keys, arg)),
+    command('splitreason.openTrace', (arg) => openTraceCommand(panels, log, arg)),
+    command('splitreason.downloadModel', (arg) => downloadModelCommand({ catalog, storageDir, log }, arg)),
+    command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
+    command('splitreason.showActions', () => showActions(panels.anyRunning)),
+    command('splitreason.showLog', () => log.channel.show()),
+    onSettingsChanged(() => {
+      const { settings, problems } = currentSettings();
+      status.update({ model: settings.smallModel, device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });
+      // Loaded models follow the settings: the next solve loads what is configured now.
+      if (!panels.anyRunning) void session.reset();
+    }),
+  );
+  log.info(`SplitReason ${String(context.extension.packageJSON.version)} activated`);
   return {
-    trace: () => undefined,
-    running: () => false,
+    trace: () => panels.active?.events,
+    running: () => panels.anyRunning,
     hasApiKey: async () => (await keys.get()) !== undefined,
   };
 }

@@ -69,6 +69,8 @@ export async function startCodeServer(scratch: string, env: Record<string, strin
         'telemetry.telemetryLevel': 'off',
         'workbench.enableExperiments': false,
         'chat.commandCenter.enabled': false,
+        'git.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
       },
       null,
       2,

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SplitReasonApi } from '../../../src/vscode/api';
+import { buildModelFolder } from '../../../src/engine/builder';
 
 export const EXTENSION_ID = 'splitreason.splitreason';
 
@@ -7,4 +11,36 @@ export async function activateExtension(): Promise<SplitReasonApi> {
   const ext = vscode.extensions.getExtension<SplitReasonApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded (is extensionDevelopmentPath the repo root?)`);
   return ext.activate();
+}
+
+/** Sets `splitreason.*` user settings; returns a function that removes them again. */
+export async function configure(values: Record<string, unknown>): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('splitreason');
+  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
+  return async () => {
+    const c = vscode.workspace.getConfiguration('splitreason');
+    for (const k of Object.keys(values)) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  };
+}
+
+const models = new Map<number, string>();
+
+/** A small builder model folder (seeded random weights: deterministic gibberish). */
+export function testModel(seed: number): string {
+  let dir = models.get(seed);
+  if (!dir) {
+    dir = buildModelFolder(mkdtempSync(join(tmpdir(), 'sr-vscode-model-')), { seed }).dir;
+    models.set(seed, dir);
+  }
+  return dir;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -16,7 +16,7 @@ export interface HostTestResult {
 
 export async function run(): Promise<void> {
   const resultFile = process.env.SPLITREASON_VSCODE_RESULT || join(__dirname, 'result.json');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec' });
   const only = process.env.SPLITREASON_VSCODE_GREP;
   if (only) mocha.grep(only);
   for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.suite.js')).sort()) mocha.addFile(join(__dirname, f));

@@ -1,0 +1,142 @@
+/**
+ * Runs one solve in one panel: settings → models → the split controller's event stream →
+ * the panel, the log and the status bar. Every failure ends in the panel as an error
+ * event and in the log; none escapes to VS Code as an unhandled rejection.
+ */
+import * as vscode from 'vscode';
+import { solve, type DoneReason, type TraceEvent } from '../split';
+import type { ApiKeyStore } from './secrets';
+import type { EngineSession } from './session';
+import { LoadCancelledError } from './session';
+import type { Log } from './log';
+import type { SolvePanel } from './panel';
+import type { StatusBar } from './statusBar';
+import { currentSettings, reportSettingProblems } from './settings';
+import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
+
+export type SolveOutcome =
+  | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null; events: number }
+  | { status: 'invalid-settings'; message: string }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string };
+
+export interface SolveDeps {
+  session: EngineSession;
+  keys: ApiKeyStore;
+  log: Log;
+  status: StatusBar;
+  resolveContext(): ResolveContext;
+  /** Called when a panel starts or stops solving. */
+  changed(): void;
+}
+
+export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: string): Promise<SolveOutcome> {
+  const { log } = deps;
+  const { settings, problems } = currentSettings();
+  if (problems.length) {
+    const message = reportSettingProblems(problems);
+    log.error(message);
+    return { status: 'invalid-settings', message };
+  }
+  let small: ResolvedModel;
+  let bigLocal: ResolvedModel | undefined;
+  try {
+    const ctx = deps.resolveContext();
+    small = resolveModel(settings.smallModel, settings.dtype, ctx, 'small');
+    if (settings.largeModel.provider === 'local') bigLocal = resolveModel(settings.largeModel.model || 'toy', 'auto', ctx, 'big');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    log.error(`cannot solve: ${message}`);
+    if (e instanceof ModelNotDownloadedError) {
+      void vscode.window.showErrorMessage(`SplitReason: ${message}`, 'Download Model').then((c) => {
+        if (c) void vscode.commands.executeCommand('splitreason.downloadModel', e.entry.id);
+      });
+    } else {
+      void vscode.window.showErrorMessage(`SplitReason: ${message}`, 'Open Settings').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:splitreason.splitreason model');
+      });
+    }
+    return { status: 'error', message };
+  }
+
+  const signal = panel.begin(problem);
+  deps.changed();
+  deps.status.update({ model: small.label, state: 'loading' });
+  let done: { reason: DoneReason; answer: string | null } = { reason: 'error', answer: null };
+  const fail = (message: string): void => {
+    panel.push({ type: 'error', message, recoverable: false });
+    panel.push({ type: 'done', answer: null, reason: 'error' });
+  };
+  try {
+    const model = await deps.session.smallModel(small, settings);
+    const apiKey = settings.largeModel.provider.startsWith('openai-') ? await deps.keys.get() : undefined;
+    const big = await deps.session.bigProvider(settings, bigLocal, apiKey);
+    if (!big) {
+      log.info('no large model configured: solving with the small model alone');
+      void vscode.window.showInformationMessage('SplitReason is solving with the small model alone: no large model is configured.', 'Configure Large Model').then((c) => {
+        if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
+      });
+    }
+    if (signal.aborted) {
+      done = { reason: 'cancelled', answer: null };
+      panel.push({ type: 'done', ...done });
+      return { status: 'done', panelId: panel.id, ...done, events: panel.events.length };
+    }
+    deps.status.update({ device: model.device, state: 'solving' });
+    log.info(`solve: small ${small.label} on ${model.device}, large ${big?.name ?? 'none'}, policy ${settings.policy.kind}`);
+    const events = solve({
+      problem,
+      small: model,
+      big,
+      policy: big ? settings.policy : { ...settings.policy, kind: 'never' },
+      budgets: settings.budgets,
+      sampler: { temperature: settings.temperature, topP: settings.topP, seed: settings.policy.seed },
+      bigTemperature: settings.temperature,
+      prices: settings.prices,
+      signal,
+      smallName: small.label,
+    });
+    for await (const ev of events) {
+      panel.push(ev);
+      logEvent(log, ev);
+      if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
+    }
+    return { status: 'done', panelId: panel.id, ...done, events: panel.events.length };
+  } catch (e) {
+    if (e instanceof LoadCancelledError) {
+      log.info(e.message);
+      panel.push({ type: 'done', answer: null, reason: 'cancelled' });
+      return { status: 'cancelled' };
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    log.error(`solve failed: ${message}`);
+    fail(message);
+    return { status: 'error', message };
+  } finally {
+    panel.end();
+    deps.status.update({ state: 'idle' });
+    deps.changed();
+  }
+}
+
+function logEvent(log: Log, ev: TraceEvent): void {
+  switch (ev.type) {
+    case 'segment':
+      if (ev.source === 'big') log.info(`offload: segment ${ev.id} to the large model (trigger ${ev.trigger})`);
+      return;
+    case 'segmentEnd':
+      if (ev.reason === 'failed') log.warn(`fallback: the large model failed on segment ${ev.id} (${ev.error ?? 'no detail'}); the small model continues`);
+      return;
+    case 'error':
+      (ev.recoverable ? log.warn : log.error)(`solve: ${ev.message}`);
+      return;
+    case 'stats':
+      log.info(
+        `stats: ${ev.smallTokens} small + ${ev.bigTokens} large tokens (${(ev.offloadFraction * 100).toFixed(1)} % offloaded), ${ev.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${ev.costEstimate.toFixed(4)}`,
+      );
+      return;
+    case 'done':
+      log.info(`done: ${ev.reason}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
+      return;
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, it, before, afterEach } from 'mocha';
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SplitReasonApi } from '../../../src/vscode/api';
+import type { SolveOutcome } from '../../../src/vscode/solveRunner';
+import type { TraceEvent } from '../../../src/split/events';
+import { activateExtension, configure, testModel, waitFor } from './helpers';
+
+const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
+const of = <T extends TraceEvent['type']>(trace: readonly TraceEvent[] | undefined, type: T) =>
+  (trace ?? []).filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);
+
+describe('Solve with SplitReason (real engine worker, builder models)', () => {
+  let api: SplitReasonApi;
+  let restore: (() => Promise<void>) | undefined;
+  before(async () => {
+    api = await activateExtension();
+  });
+  afterEach(async () => {
+    await restore?.();
+    restore = undefined;
+  });
+
+  it('streams a solve into the panel with segments written by the local large model', async () => {
+    restore = await configure({
+      smallModel: testModel(1),
+      device: 'cpu',
+      'largeModel.provider': 'local',
+      'largeModel.model': testModel(2),
+      policy: 'random',
+      randomRatio: 0.3,
+      seed: 7,
+      temperature: 0,
+      'budgets.segmentCap': 6,
+      'budgets.maxTokens': 80,
+    });
+    const outcome = await solve('What is 17 + 25?');
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    const trace = api.trace();
+    assert.equal(of(trace, 'start')[0]?.problem, 'What is 17 + 25?');
+    const big = of(trace, 'segment').filter((s) => s.source === 'big');
+    assert.ok(big.length > 0, `an offloaded segment: ${JSON.stringify(of(trace, 'segment'))}`);
+    const bigText = of(trace, 'text').filter((t) => big.some((s) => s.id === t.id)).map((t) => t.text).join('');
+    assert.ok(bigText.length > 0, 'the large model wrote text in its segment');
+    assert.ok(of(trace, 'segment').some((s) => s.source === 'small'), 'and the small model wrote some');
+    assert.equal(of(trace, 'done').length, 1);
+    assert.equal(api.running(), false);
+  });
+
+  it('Stop ends a running solve with reason "cancelled"', async () => {
+    restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    const running = solve('Count to a million.');
+    await waitFor('text in the panel', () => of(api.trace(), 'text').length > 0 && api.running());
+    assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
+    const outcome = await running;
+    assert.equal(outcome.status, 'done');
+    assert.equal(outcome.status === 'done' && outcome.reason, 'cancelled');
+    assert.equal(of(api.trace(), 'done')[0]?.reason, 'cancelled');
+    assert.equal(api.running(), false);
+    assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false, 'nothing left to stop');
+  });
+
+  it('refuses to start with invalid settings and says which setting and what it must be', async () => {
+    restore = await configure({ temperature: 5, 'largeModel.provider': 'openai-chat' });
+    const outcome = await solve('What is 1 + 1?');
+    assert.equal(outcome.status, 'invalid-settings');
+    const message = outcome.status === 'invalid-settings' ? outcome.message : '';
+    assert.match(message, /splitreason\.temperature is 5; it must be a number from 0 to 2\./);
+    assert.match(message, /splitreason\.largeModel\.baseUrl is "".*needs the API's base URL/);
+  });
+
+  it('with vscode-lm and no language model available, the segment fails and the small model carries on', async () => {
+    restore = await configure({
+      smallModel: testModel(1),
+      device: 'cpu',
+      'largeModel.provider': 'vscode-lm',
+      'largeModel.model': 'no-such-model',
+      policy: 'always',
+      temperature: 0,
+      'budgets.maxTokens': 30,
+    });
+    const outcome = await solve('What is 2 + 2?');
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    const failed = of(api.trace(), 'segmentEnd').filter((e) => e.reason === 'failed');
+    assert.ok(failed.length > 0, JSON.stringify(api.trace()));
+    assert.match(failed[0].error ?? '', /no VS Code language model matches "no-such-model"/);
+  });
+});
