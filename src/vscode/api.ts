@@ -11,4 +11,6 @@ export interface SplitReasonApi {
   /** True while any panel is solving. */
   running(): boolean;
   hasApiKey(): Promise<boolean>;
+  /** The folder of the "SplitReason" log channel's file (context.logUri). */
+  readonly logFolder: string;
 }

@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     trace: () => panels.active?.events,
     running: () => panels.anyRunning,
     hasApiKey: async () => (await keys.get()) !== undefined,
+    logFolder: context.logUri.fsPath,
   };
 }
 
