@@ -2,11 +2,13 @@
 import { buildOnnxCommand } from './buildOnnx';
 import { UsageError } from './args';
 import { generateCommand } from './generate';
+import { serveCommand } from './serve';
 
 type Verb = (argv: string[]) => Promise<number>;
 
 const VERBS: Record<string, { run: Verb; summary: string }> = {
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
+  serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
 };
 

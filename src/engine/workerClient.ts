@@ -11,6 +11,7 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onToken?: (token: number) => void;
+  settled: Promise<unknown>;
 }
 
 /**
@@ -29,6 +30,7 @@ export class WorkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead?: Error;
+  private closing = false;
 
   constructor() {
     this.worker = startWorker();
@@ -39,11 +41,14 @@ export class WorkerClient {
 
   call<T>(req: Request, onToken?: (token: number) => void): { id: number; done: Promise<T> } {
     const id = this.nextId++;
+    let entry: Pending | undefined;
     const done = new Promise<T>((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onToken });
+      if (this.dead || this.closing) return reject(this.dead ?? new Error('the model was disposed'));
+      entry = { resolve: resolve as (v: unknown) => void, reject, onToken, settled: Promise.resolve() };
+      this.pending.set(id, entry);
       this.worker.postMessage({ id, req });
     });
+    if (entry) entry.settled = done.catch(() => undefined);
     return { id, done };
   }
 
@@ -56,7 +61,15 @@ export class WorkerClient {
     if (!this.dead) this.worker.postMessage({ id: 0, req });
   }
 
+  /**
+   * Stops the worker once it is idle: killing it inside onnxruntime's run() aborts the whole
+   * process, so running generations are cancelled and in-flight calls are awaited first.
+   */
   async terminate(): Promise<void> {
+    const inFlight = [...this.pending.entries()];
+    this.closing = true;
+    for (const [id] of inFlight) this.worker.postMessage({ id: 0, req: { op: 'cancel', target: id } });
+    await Promise.allSettled(inFlight.map(([, p]) => p.settled));
     this.fail(new Error('the model was disposed'));
     await this.worker.terminate();
   }

@@ -183,3 +183,26 @@ describe('generator', () => {
     await m.dispose();
   });
 });
+
+test('each generate() call starts its seed afresh; next() continues one sequence', async () => {
+  const model = await LocalModel.load(tempModel({ seed: 8 }).dir, { device: 'cpu' });
+  const g = await model.generator();
+  const sampler = { temperature: 3, seed: 5 };
+  const restart = async () => {
+    g.rewind(ids.length - 1);
+    await g.append(ids.slice(-1), { logits: 'none' });
+  };
+  await g.append(ids, { logits: 'none' });
+  const run = async () => {
+    const out: number[] = [];
+    for await (const t of g.generate({ maxTokens: 6, sampler })) out.push(t);
+    return out;
+  };
+  const first = await run();
+  await restart();
+  assert.deepEqual(await run(), first);
+  await restart();
+  const viaNext = [await g.next(sampler), await g.next(sampler), await g.next(sampler)];
+  assert.deepEqual(viaNext, first.slice(0, 3));
+  await model.dispose();
+});

@@ -37,3 +37,17 @@ test('a disposed model rejects calls instead of hanging', async () => {
   await assert.rejects(g.append([1]), /disposed/);
   await assert.rejects(model.generator(), /disposed/);
 });
+
+test('dispose during a running generation waits for the worker instead of crashing the process', async () => {
+  const model = await LocalModel.load(tempModel({ seed: 2 }).dir, { device: 'cpu' });
+  const g = await model.generator();
+  await g.append([1, 2, 3], { logits: 'none' });
+  const got: number[] = [];
+  const consumer = (async () => {
+    for await (const t of g.generate({ maxTokens: 100000 })) got.push(t);
+  })();
+  while (got.length < 3) await new Promise((r) => setTimeout(r, 1));
+  await model.dispose();
+  await consumer; // generation ended (cancelled) rather than the process aborting
+  assert.ok(got.length >= 3 && got.length < 100000);
+});

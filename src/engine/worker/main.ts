@@ -14,8 +14,8 @@ interface GeneratorState {
   cache: KvCache;
   /** logits after the last cached token; undefined right after a rewind */
   last?: Float32Array;
-  /** seeded samplers keep their random state across calls */
-  samplers: Map<string, Sampler>;
+  /** next() calls with the same spec continue one seeded sequence; a new spec starts a new one */
+  nextSampler?: { key: string; sampler: Sampler };
 }
 
 const port = parentPort!;
@@ -58,12 +58,15 @@ function loaded(): DecoderSession {
   return session;
 }
 
-function sample(s: GeneratorState, spec: SamplerSpec): number {
+function sample(s: GeneratorState, sampler: Sampler): number {
   if (!s.last) throw new Error('no logits to sample from: append at least one token first (a rewind discards the last logits)');
-  const key = JSON.stringify(spec);
-  let sampler = s.samplers.get(key);
-  if (!sampler) s.samplers.set(key, (sampler = createSampler(spec)));
   return sampler.sample(s.last);
+}
+
+function samplerForNext(s: GeneratorState, spec: SamplerSpec): Sampler {
+  const key = JSON.stringify(spec);
+  if (s.nextSampler?.key !== key) s.nextSampler = { key, sampler: createSampler(spec) };
+  return s.nextSampler.sampler;
 }
 
 async function append(s: GeneratorState, ids: number[]): Promise<Float32Array> {
@@ -80,7 +83,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
       return session.info;
     case 'create': {
       const { numLayers, kvHeads, headDim } = loaded().load;
-      generators.set(req.gen, { cache: new KvCache(numLayers, kvHeads, headDim, loaded().info.kvType), samplers: new Map() });
+      generators.set(req.gen, { cache: new KvCache(numLayers, kvHeads, headDim, loaded().info.kvType) });
       return undefined;
     }
     case 'append': {
@@ -93,16 +96,17 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     }
     case 'next': {
       const s = state(req.gen);
-      const token = sample(s, req.sampler);
+      const token = sample(s, samplerForNext(s, req.sampler));
       await append(s, [token]);
       return token;
     }
     case 'generate': {
       const s = state(req.gen);
       const stop = new Set(req.stop);
+      const sampler = createSampler(req.sampler); // each call starts its seed afresh
       for (let n = 0; n < req.maxTokens; n++) {
         if (cancelled.has(id)) return 'cancelled';
-        const token = sample(s, req.sampler);
+        const token = sample(s, sampler);
         post({ id, token });
         await append(s, [token]);
         if (stop.has(token)) return 'stop';

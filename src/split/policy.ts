@@ -1,0 +1,77 @@
+/**
+ * Offload triggers (DESIGN.md §4). `learned` is the paper's method: the small model's own
+ * <bigmodel> tag. The others decide from the small model's logits or text, so they work with
+ * any small model; `random` is the paper's baseline.
+ */
+import { seededRandom } from '../engine/random';
+
+export type PolicyKind = 'learned' | 'entropy' | 'cue' | 'random' | 'never' | 'always';
+export const POLICY_KINDS: readonly PolicyKind[] = ['learned', 'entropy', 'cue', 'random', 'never', 'always'];
+
+export interface PolicySpec {
+  kind: PolicyKind;
+  /** entropy: offload when next-token entropy (nats) exceeds this; default 2.5 */
+  threshold?: number;
+  /** random: probability of starting an offload at each small-model token; default 0.02 */
+  ratio?: number;
+  /** cue: reflection words that start an offload after them */
+  words?: string[];
+  seed?: number;
+}
+
+export const DEFAULT_CUES = ['Wait', 'Hmm', 'But wait', 'Let me check', 'Let me double-check', 'Alternatively'];
+
+/** Decides, token by token, whether to start an offload (tags are handled by the controller). */
+export interface OffloadTrigger {
+  /** before sampling: the small model's logits for the next token */
+  beforeToken?(logits: Float32Array): boolean;
+  /** after new text became visible */
+  afterText?(visible: string): boolean;
+}
+
+export function validatePolicy(p: PolicySpec): PolicySpec {
+  if (!POLICY_KINDS.includes(p.kind)) throw new Error(`unknown policy '${p.kind}': use one of ${POLICY_KINDS.join(', ')}`);
+  if (p.threshold !== undefined && !(p.threshold >= 0)) throw new Error(`entropy threshold must be ≥ 0 nats, got ${p.threshold}`);
+  if (p.ratio !== undefined && !(p.ratio >= 0 && p.ratio <= 1)) throw new Error(`random ratio must be in [0, 1], got ${p.ratio}`);
+  return p;
+}
+
+export function createTrigger(p: PolicySpec): OffloadTrigger {
+  switch (p.kind) {
+    case 'entropy': {
+      const threshold = p.threshold ?? 2.5;
+      return { beforeToken: (logits) => entropy(logits) > threshold };
+    }
+    case 'random': {
+      const rand = seededRandom(p.seed ?? 0);
+      const ratio = p.ratio ?? 0.02;
+      return { beforeToken: () => rand() < ratio };
+    }
+    case 'cue': {
+      const words = p.words?.length ? p.words : DEFAULT_CUES;
+      // fire once the word is complete, i.e. on the character after it ("Wait," not "Waiting")
+      const pattern = new RegExp(`(?:^|[^\\p{L}])(?:${words.map(escapeRegExp).join('|')})[^\\p{L}]$`, 'u');
+      return { afterText: (visible) => pattern.test(visible.slice(-64)) };
+    }
+    default:
+      return {};
+  }
+}
+
+/** Shannon entropy of softmax(logits), in nats. */
+export function entropy(logits: Float32Array): number {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let z = 0;
+  for (const v of logits) z += Math.exp(v - max);
+  let h = 0;
+  for (const v of logits) {
+    const p = Math.exp(v - max) / z;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return h;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

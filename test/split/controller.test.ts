@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { LocalModel } from '../../src/engine';
+import { OpenAICompletionsProvider, withRetry } from '../../src/providers';
+import { bigUserMessage, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
+import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
+import { startFaultServer, type Fault, type FaultServer } from '../providers/faultServer';
+
+// The small model writes "AB", opens a tag, and would write "q#" inside it on its own; it closes
+// the tag after '#', then writes "CD\boxed{42}" and stops.
+const SMALL_PROGRAM = {
+  transitions: [
+    [ch('\n'), ch('A')],
+    ...chain('AB', OPEN),
+    [OPEN, ch('q')],
+    ...chain('q#', CLOSE),
+    [CLOSE, ch('C')],
+    ...chain('CD\\boxed{42}', EOS),
+  ] as [number, number][],
+  fallback: ch('Z'),
+};
+const BIG_TEXT = 'x=6*7# then more words';
+const PROBLEM = 'Compute $6 \\times 7$.';
+
+async function collect(opts: SolveOptions): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  for await (const e of solve(opts)) events.push(e);
+  return events;
+}
+const texts = (events: TraceEvent[]) => {
+  const source = new Map<number, string>();
+  const out: { source: string; text: string }[] = [];
+  for (const e of events) {
+    if (e.type === 'segment') source.set(e.id, e.source), out.push({ source: e.source, text: '' });
+    if (e.type === 'text') out[out.length - 1].text += e.text;
+  }
+  return out.filter((s) => s.text).map((s) => `${s.source}:${s.text}`);
+};
+const last = <T extends TraceEvent['type']>(events: TraceEvent[], type: T) => events.filter((e) => e.type === type).at(-1) as Extract<TraceEvent, { type: T }>;
+
+describe('split controller on programmed models over real HTTP', () => {
+  let small: LocalModel;
+  let server: FaultServer;
+  let base: string;
+  const provider = (retry = {}) => withRetry(new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 }), { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, ...retry });
+  const reset = (faults: Fault[] = []) => {
+    server.requests.length = 0;
+    server.faults.splice(0, server.faults.length, ...faults);
+  };
+
+  before(async () => {
+    small = await LocalModel.load(buildProgrammedModel(SMALL_PROGRAM), { device: 'cpu' });
+    base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'AB';
+    server = await startFaultServer({ base, doc: BIG_TEXT });
+  });
+  after(async () => {
+    await server.close();
+    await small.dispose();
+  });
+
+  test('learned: the large model writes the tagged step; the small model takes over where it would close the tag', async () => {
+    reset();
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' } });
+    assert.deepEqual(texts(events), ['small:AB', 'big:x=6*7#', 'small:CD\\boxed{42}']);
+    // the large model saw the prompt without the hint and the reasoning without tags
+    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests[0].text, base);
+    assert.ok(!server.requests[0].text.includes('You always use'));
+    const ends = events.filter((e) => e.type === 'segmentEnd');
+    assert.deepEqual(ends.map((e) => e.reason), ['offload', 'handback', 'eos']);
+    assert.equal(ends[1].tokens, 'x=6*7#'.length);
+    const stats = last(events, 'stats');
+    assert.equal(stats.bigTokens, 6);
+    assert.equal(stats.smallTokens, 'AB'.length + 1 + 'CD\\boxed{42}'.length + 1); // + open tag, + eos
+    assert.ok(Math.abs(stats.offloadFraction - 6 / (6 + stats.smallTokens)) < 1e-9);
+    assert.deepEqual(last(events, 'done'), { type: 'done', answer: '42', reason: 'eos' });
+  });
+
+  test('never: the small model writes everything, inside its own tags too', async () => {
+    reset();
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'never' } });
+    assert.deepEqual(texts(events), ['small:ABq#CD\\boxed{42}']);
+    assert.equal(server.requests.length, 0);
+    assert.equal(last(events, 'stats').bigTokens, 0);
+  });
+
+  test('always: the large model alone writes the whole solution', async () => {
+    const alone = await startFaultServer({ base: renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)), doc: 'all by myself \\boxed{7}' });
+    try {
+      const p = new OpenAICompletionsProvider({ baseUrl: alone.url, model: 'big', timeoutMs: 2000 });
+      const events = await collect({ problem: PROBLEM, small, big: p, policy: { kind: 'always' } });
+      assert.deepEqual(texts(events), ['big:all by myself \\boxed{7}']);
+      assert.equal(last(events, 'stats').smallTokens, 0);
+      assert.equal(last(events, 'done').answer, '7');
+    } finally {
+      await alone.close();
+    }
+  });
+
+  test('a large model that keeps failing marks the segment failed; the small model writes the step and nothing is lost', async () => {
+    reset([{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' } });
+    assert.deepEqual(texts(events), ['small:AB', 'small:q#CD\\boxed{42}']);
+    const failed = events.find((e) => e.type === 'segmentEnd' && e.reason === 'failed');
+    assert.ok(failed && failed.type === 'segmentEnd' && /500/.test(failed.error ?? ''), JSON.stringify(failed));
+    assert.equal(server.requests.length, 2, 'retried once, then gave up');
+    assert.equal(last(events, 'done').answer, '42');
+  });
+
+  test('a reset mid-stream is retried and resumes where it broke', async () => {
+    reset([{ kind: 'reset', afterChunks: 1 }]);
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' } });
+    assert.deepEqual(texts(events), ['small:AB', 'big:x=6*7#', 'small:CD\\boxed{42}']);
+    assert.equal(server.requests.length, 2);
+    assert.equal(server.requests[1].text, base + 'x=6*7#');
+  });
+
+  test('the segment cap forces the tag closed', async () => {
+    reset();
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, budgets: { segmentCap: 3 } });
+    assert.deepEqual(texts(events), ['small:AB', 'big:x=6', 'small:CD\\boxed{42}']);
+    assert.equal(events.find((e) => e.type === 'segmentEnd' && e.reason === 'cap')?.type, 'segmentEnd');
+  });
+
+  test('with the offload budget spent, the small model writes tagged steps itself', async () => {
+    reset();
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, budgets: { maxOffloadTokens: 0 } });
+    assert.deepEqual(texts(events), ['small:ABq#CD\\boxed{42}']);
+    assert.equal(server.requests.length, 0);
+  });
+
+  test('max tokens ends the solve with what was written so far', async () => {
+    reset();
+    const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, budgets: { maxTokens: 5 } });
+    assert.equal(last(events, 'done').reason, 'max-tokens');
+    assert.deepEqual(texts(events).slice(0, 1), ['small:AB']);
+  });
+
+  test('cancelling during an offload aborts the request and ends the solve as cancelled', async () => {
+    reset([{ kind: 'stall', afterChunks: 0 }]);
+    const ac = new AbortController();
+    const events: TraceEvent[] = [];
+    for await (const e of solve({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, signal: ac.signal })) {
+      events.push(e);
+      if (e.type === 'segment' && e.source === 'big') setTimeout(() => ac.abort(), 20);
+    }
+    assert.equal(last(events, 'done').reason, 'cancelled');
+    assert.deepEqual(texts(events), ['small:AB']);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.requests[0].aborted, true);
+  });
+
+  test('no large model configured: small only', async () => {
+    const events = await collect({ problem: PROBLEM, small });
+    assert.equal((events[0] as { bigModel: string }).bigModel, 'none');
+    assert.deepEqual(texts(events), ['small:ABq#CD\\boxed{42}']);
+  });
+});
+
+describe('other triggers', () => {
+  test('cue: an offload starts after a reflection word; multi-token tags are confirmed by rollout', async () => {
+    // tags are plain byte sequences here; the small model closes after '#' by writing "</bigmodel>" byte by byte
+    const small = await LocalModel.load(
+      buildProgrammedModel({
+        transitions: [[ch('\n'), ch('U')], ...chain('Uh,', ch(' ')), [ch(' '), ch('Q')], ...chain('#</bigmodel>', ch('E')), ...chain('E.', EOS)],
+        fallback: ch('Q'),
+        plainTags: true,
+      }),
+      { device: 'cpu' },
+    );
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'Uh,';
+    const server = await startFaultServer({ base, doc: ' yes 42# more' });
+    try {
+      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
+      const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'cue', words: ['Uh'] } });
+      assert.deepEqual(texts(events), ['small:Uh,', 'big: yes 42#', 'small:E.']);
+      assert.equal(events.find((e) => e.type === 'segment' && e.source === 'big' && e.trigger === 'cue')?.type, 'segment');
+    } finally {
+      await server.close();
+      await small.dispose();
+    }
+  });
+
+  test('entropy: offloads where the small model is unsure', async () => {
+    const letters = [...'abcdefgh'].map(ch);
+    const small = await LocalModel.load(
+      buildProgrammedModel({ transitions: [[ch('\n'), ch('S')], [ch('S'), letters], ...letters.map((l) => [l, ch('#')] as [number, number]), [ch('#'), CLOSE], [CLOSE, EOS]], fallback: ch('S') }),
+      { device: 'cpu' },
+    );
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'S';
+    const server = await startFaultServer({ base, doc: 'k# rest' });
+    try {
+      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
+      const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'entropy', threshold: 1.5 } });
+      // after 'S' eight letters are equally likely (entropy ln 8 ≈ 2.08 nats): the large model picks
+      assert.deepEqual(texts(events), ['small:S', 'big:k#']);
+      assert.equal(last(events, 'done').reason, 'eos');
+    } finally {
+      await server.close();
+      await small.dispose();
+    }
+  });
+});
