@@ -69,10 +69,7 @@ export async function openTraceCommand(panels: Panels, log: Log, arg?: unknown):
     const events = parseTrace(text, name);
     const panel = panels.active && !panels.active.isRunning ? panels.active : panels.create();
     panel.panel.title = `SplitReason: ${name}`;
-    const start = events.find((e) => e.type === 'start');
-    panel.problem = start?.type === 'start' ? start.problem : undefined;
-    panel.reset(panel.problem);
-    for (const e of events) panel.push(e);
+    panel.replay(events);
     panel.show();
     log.info(`replaying ${uri.toString()} (${events.length} events)`);
     return events.length;

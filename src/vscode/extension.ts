@@ -29,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     status,
     resolveContext: () => ({ extensionPath: context.extensionPath, storageDir, catalog: catalog() }),
     changed: () => panels.changed(),
+    anyRunning: () => panels.anyRunning,
   };
   const panels: Panels = new Panels(context.extensionUri, { stop: (p) => p.stop(), solveAgain: (p) => solveAgain(deps, p) }, log);
   status.update({ model: currentSettings().settings.smallModel, device: currentSettings().settings.device });

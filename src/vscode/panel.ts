@@ -13,6 +13,13 @@ import type { Log } from './log';
 
 export const PANEL_VIEW_TYPE = 'splitreason.panel';
 
+/** One solve's handle on its panel (SolvePanel.begin). */
+export interface PanelRun {
+  readonly signal: AbortSignal;
+  push(event: TraceEvent): void;
+  end(): void;
+}
+
 export interface PanelActions {
   stop(panel: SolvePanel): void;
   solveAgain(panel: SolvePanel): void;
@@ -29,7 +36,7 @@ export class SolvePanel implements vscode.Disposable {
   events: TraceEvent[] = [];
   problem?: string;
   private running = false;
-  private abort?: AbortController;
+  private current?: { abort: AbortController; finished: Promise<void> };
   private ready = false;
   private outbox: TraceEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
@@ -63,34 +70,64 @@ export class SolvePanel implements vscode.Disposable {
     return this.running;
   }
 
-  /** Starts a solve's lifetime in this panel; the returned signal aborts on Stop or close. */
-  begin(problem: string): AbortSignal {
-    this.abort?.abort();
-    this.abort = new AbortController();
+  /**
+   * Starts a solve in this panel. Events go through the returned run, so that a run that
+   * was stopped and is still winding down can neither write into its successor's trace nor
+   * mark the panel idle under it.
+   */
+  begin(problem: string): PanelRun {
+    this.current?.abort.abort();
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    const run = { abort: new AbortController(), finished };
+    this.current = run;
     this.problem = problem;
     this.reset(problem);
     this.setRunning(true);
-    return this.abort.signal;
-  }
-
-  end(): void {
-    this.flush();
-    this.setRunning(false);
-    this.abort = undefined;
+    const live = (): boolean => this.current === run && !this.disposed;
+    return {
+      signal: run.abort.signal,
+      push: (event) => {
+        if (live()) this.push(event);
+      },
+      end: () => {
+        if (live()) {
+          this.flush();
+          this.current = undefined;
+          this.setRunning(false);
+        }
+        finish();
+      },
+    };
   }
 
   stop(): void {
-    this.abort?.abort();
+    this.current?.abort.abort();
   }
 
-  reset(problem?: string): void {
+  /** Stops the running solve and waits until it has wound down. */
+  async stopAndWait(): Promise<void> {
+    const run = this.current;
+    run?.abort.abort();
+    await run?.finished;
+  }
+
+  /** Shows a saved trace (the panel must not be solving). */
+  replay(events: readonly TraceEvent[]): void {
+    const start = events.find((e) => e.type === 'start');
+    this.problem = start?.type === 'start' ? start.problem : undefined;
+    this.reset(this.problem);
+    for (const e of events) this.push(e);
+  }
+
+  private reset(problem?: string): void {
     this.events = [];
     this.outbox = [];
     this.post({ type: 'reset', ...(problem !== undefined ? { problem } : {}) });
   }
 
   /** Queues an event; they reach the webview in batches (one message per ~30 ms). */
-  push(event: TraceEvent): void {
+  private push(event: TraceEvent): void {
     this.events.push(event);
     this.outbox.push(event);
     this.flushTimer ??= setTimeout(() => this.flush(), 30);
@@ -210,7 +247,7 @@ export class SolvePanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.abort?.abort();
+    this.current?.abort.abort();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.disposeEmitter.fire();
     for (const d of this.disposables) d.dispose();

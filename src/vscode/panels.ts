@@ -88,7 +88,7 @@ export class Panels implements vscode.Disposable {
       choice = picked === stop ? 'stop' : 'newPanel';
     }
     if (choice === 'newPanel') return this.create();
-    panel.stop();
+    await panel.stopAndWait();
     panel.show();
     return panel;
   }

@@ -15,7 +15,7 @@ import { currentSettings, reportSettingProblems } from './settings';
 import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
 
 export type SolveOutcome =
-  | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null; events: number }
+  | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
   | { status: 'invalid-settings'; message: string }
   | { status: 'cancelled' }
   | { status: 'error'; message: string };
@@ -28,6 +28,7 @@ export interface SolveDeps {
   resolveContext(): ResolveContext;
   /** Called when a panel starts or stops solving. */
   changed(): void;
+  anyRunning(): boolean;
 }
 
 export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: string): Promise<SolveOutcome> {
@@ -59,13 +60,14 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     return { status: 'error', message };
   }
 
-  const signal = panel.begin(problem);
+  const run = panel.begin(problem);
+  const { signal } = run;
   deps.changed();
   deps.status.update({ model: small.label, state: 'loading' });
   let done: { reason: DoneReason; answer: string | null } = { reason: 'error', answer: null };
   const fail = (message: string): void => {
-    panel.push({ type: 'error', message, recoverable: false });
-    panel.push({ type: 'done', answer: null, reason: 'error' });
+    run.push({ type: 'error', message, recoverable: false });
+    run.push({ type: 'done', answer: null, reason: 'error' });
   };
   try {
     const model = await deps.session.smallModel(small, settings);
@@ -79,8 +81,8 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     }
     if (signal.aborted) {
       done = { reason: 'cancelled', answer: null };
-      panel.push({ type: 'done', ...done });
-      return { status: 'done', panelId: panel.id, ...done, events: panel.events.length };
+      run.push({ type: 'done', ...done });
+      return { status: 'done', panelId: panel.id, ...done };
     }
     deps.status.update({ device: model.device, state: 'solving' });
     log.info(`solve: small ${small.label} on ${model.device}, large ${big?.name ?? 'none'}, policy ${settings.policy.kind}`);
@@ -97,15 +99,15 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
       smallName: small.label,
     });
     for await (const ev of events) {
-      panel.push(ev);
+      run.push(ev);
       logEvent(log, ev);
       if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
     }
-    return { status: 'done', panelId: panel.id, ...done, events: panel.events.length };
+    return { status: 'done', panelId: panel.id, ...done };
   } catch (e) {
     if (e instanceof LoadCancelledError) {
       log.info(e.message);
-      panel.push({ type: 'done', answer: null, reason: 'cancelled' });
+      run.push({ type: 'done', answer: null, reason: 'cancelled' });
       return { status: 'cancelled' };
     }
     const message = e instanceof Error ? e.message : String(e);
@@ -113,8 +115,8 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     fail(message);
     return { status: 'error', message };
   } finally {
-    panel.end();
-    deps.status.update({ state: 'idle' });
+    run.end();
+    deps.status.update({ state: deps.anyRunning() ? 'solving' : 'idle' });
     deps.changed();
   }
 }

@@ -60,6 +60,27 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false, 'nothing left to stop');
   });
 
+  it('a second solve either stops the running one in the same panel or opens another panel', async () => {
+    restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    const startSolve = (ifRunning: 'stop' | 'newPanel') => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
+    const textShown = () => waitFor('text in the panel', () => of(api.trace(), 'text').length > 0 && api.running());
+    const first = startSolve('stop');
+    await textShown();
+    const second = startSolve('stop');
+    const a = await first;
+    assert.equal(a.status === 'done' && a.reason, 'cancelled', 'the first solve was stopped');
+    await textShown();
+    const third = startSolve('newPanel');
+    await textShown();
+    assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
+    assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true, 'two solves were running');
+    const [b, c] = await Promise.all([second, third]);
+    assert.ok(a.status === 'done' && b.status === 'done' && c.status === 'done');
+    assert.equal(b.panelId, a.panelId, '"stop" reuses the panel');
+    assert.notEqual(c.panelId, b.panelId, '"newPanel" opens another');
+    assert.equal(api.running(), false);
+  });
+
   it('refuses to start with invalid settings and says which setting and what it must be', async () => {
     restore = await configure({ temperature: 5, 'largeModel.provider': 'openai-chat' });
     const outcome = await solve('What is 1 + 1?');
