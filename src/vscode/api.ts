@@ -8,6 +8,8 @@ import type { TraceEvent } from '../split/events';
 export interface SplitReasonApi {
   /** Events of the most recently used panel's current or last solve. */
   trace(): readonly TraceEvent[] | undefined;
+  /** Every open panel, oldest first. */
+  panels(): { id: number; running: boolean; events: readonly TraceEvent[] }[];
   /** True while any panel is solving. */
   running(): boolean;
   hasApiKey(): Promise<boolean>;

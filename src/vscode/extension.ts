@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   log.info(`SplitReason ${String(context.extension.packageJSON.version)} activated`);
   return {
     trace: () => panels.active?.events,
+    panels: () => panels.all.map((p) => ({ id: p.id, running: p.isRunning, events: [...p.events] })),
     running: () => panels.anyRunning,
     hasApiKey: async () => (await keys.get()) !== undefined,
     logFolder: context.logUri.fsPath,

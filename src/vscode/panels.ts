@@ -31,6 +31,10 @@ export class Panels implements vscode.Disposable {
     return this.current;
   }
 
+  get all(): readonly SolvePanel[] {
+    return this.open;
+  }
+
   get anyRunning(): boolean {
     return this.open.some((p) => p.isRunning);
   }
