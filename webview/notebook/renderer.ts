@@ -1,0 +1,65 @@
+/**
+ * Notebook output renderer for `application/vnd.splitreason.trace+json` (an array of trace
+ * events): the same TraceView as the solve panel, rendered in one pass. Bundled as ESM to
+ * dist/webview/notebookRenderer.js; VS Code loads it in the notebook's webview.
+ */
+import { TraceView } from '../render/traceView';
+
+export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
+
+/** The parts of VS Code's notebook renderer API this renderer uses (vscode-notebook-renderer). */
+export interface OutputItem {
+  readonly id: string;
+  readonly mime: string;
+  json(): unknown;
+}
+export interface RendererContext {
+  readonly workspace?: { readonly isTrusted: boolean };
+}
+
+const STYLESHEETS = ['./katex/katex.min.css', '../../media/panel.css'];
+
+/** KaTeX's stylesheet (and through it its fonts) and the panel's, next to this bundle. */
+function ensureStyles(): void {
+  for (const rel of STYLESHEETS) {
+    const href = new URL(rel, import.meta.url).href;
+    if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => (l as HTMLLinkElement).href === href)) continue;
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    document.head.append(link);
+  }
+}
+
+export function renderTrace(events: unknown, element: HTMLElement): void {
+  const root = document.createElement('div');
+  root.className = 'sr-notebook';
+  if (!Array.isArray(events)) {
+    root.className = 'sr-notebook sr-note sr-error';
+    root.textContent = `SplitReason: this output is not a trace. Expected ${TRACE_MIME} to hold a JSON array of trace events.`;
+    element.replaceChildren(root);
+    return;
+  }
+  const view = new TraceView(root);
+  view.apply(events);
+  view.model.stream.end();
+  view.flush();
+  element.replaceChildren(root);
+}
+
+export const activate = (_ctx: RendererContext) => ({
+  renderOutputItem(item: OutputItem, element: HTMLElement): void {
+    ensureStyles();
+    let events: unknown;
+    try {
+      events = item.json();
+    } catch (e) {
+      element.textContent = `SplitReason: the output is not valid JSON (${e instanceof Error ? e.message : String(e)}).`;
+      return;
+    }
+    renderTrace(events, element);
+  },
+  disposeOutputItem(): void {
+    // Nothing to release: a rendered trace holds no timers or listeners outside its element.
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * The solve panel (bundled to dist/webview/panel.js). Host messages feed the trace view;
+ * rendering happens at most once per animation frame, however many event batches arrived.
+ */
+import { PROTOCOL_VERSION, type WebviewToHost } from '../protocol';
+import { TraceView } from '../render/traceView';
+import { createToolbar } from './actions';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const traceEl = document.getElementById('sr-trace');
+const toolbarEl = document.getElementById('sr-toolbar');
+if (!traceEl || !toolbarEl) {
+  throw new Error('panel.js: the page has no #sr-trace or #sr-toolbar element; build the page with panelHtml() from webview/panel/html.ts');
+}
+
+const vscode = acquireVsCodeApi();
+const post = (m: WebviewToHost): void => vscode.postMessage(m);
+const view = new TraceView(traceEl);
+let running = false;
+const toolbar = createToolbar(toolbarEl, post, () => ({
+  problem: view.model.problem,
+  rawText: view.model.rawText,
+  answer: view.model.done?.answer ?? null,
+}));
+
+let scheduled = false;
+const schedule = (): void => {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    view.flush();
+    const m = view.model;
+    toolbar.update({
+      running,
+      hasProblem: m.problem.trim().length > 0,
+      hasText: m.rawText.length > 0,
+      hasEvents: m.eventCount > 0,
+    });
+  });
+};
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const msg = e.data;
+  if (typeof msg !== 'object' || msg === null) return;
+  const m = msg as { type?: unknown; events?: unknown; problem?: unknown; running?: unknown };
+  switch (m.type) {
+    case 'events':
+      if (Array.isArray(m.events)) view.apply(m.events);
+      break;
+    case 'reset':
+      view.reset(typeof m.problem === 'string' ? m.problem : '');
+      break;
+    case 'state':
+      running = m.running === true;
+      break;
+    default:
+      return;
+  }
+  schedule();
+});
+
+schedule();
+post({ type: 'ready', version: PROTOCOL_VERSION });

@@ -1,0 +1,30 @@
+/**
+ * Messages between the VS Code host (src/vscode) and the solve panel webview.
+ * Types only, so the host can `import type` them without pulling browser code.
+ */
+import type { TraceEvent } from '../src/split/events';
+
+/** Bumped when a message changes shape; the webview reports it in `ready`. */
+export const PROTOCOL_VERSION = 1;
+
+export type HostToWebview =
+  /** Trace events in stream order; the host batches them (one message per animation frame or so). */
+  | { type: 'events'; events: TraceEvent[] }
+  /** Clears the panel for a new solve or a replayed trace. */
+  | { type: 'reset'; problem?: string }
+  /** Whether a solve is running: enables Stop, disables Solve again. */
+  | { type: 'state'; running: boolean };
+
+export type CopyFormat = 'markdown' | 'latex';
+
+export type WebviewToHost =
+  /** The webview has loaded and listens; the host may now send (or resend) events. */
+  | { type: 'ready'; version: number }
+  | { type: 'stop' }
+  | { type: 'solveAgain' }
+  /** The webview builds the text; the host writes it to the clipboard. */
+  | { type: 'copy'; format: CopyFormat; text: string }
+  /** Markdown of the solution (the part after `</think>`, or the boxed answer) for the active editor. */
+  | { type: 'insert'; text: string }
+  /** The host holds the events and writes them as `.jsonl`. */
+  | { type: 'saveTrace' };

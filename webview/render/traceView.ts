@@ -1,0 +1,216 @@
+/**
+ * The incremental renderer of a trace. `apply` feeds events to the model (cheap, no DOM);
+ * `flush` (once per animation frame) appends the blocks that closed since the last frame,
+ * each rendered once and never touched again, and re-renders only the open block. The work per
+ * frame depends on what arrived in that frame, not on how long the trace already is.
+ * The panel and the notebook renderer both use this class.
+ */
+import { extractBoxed } from '../../src/split/events';
+import type { Block, Part } from '../trace/blockStream';
+import { TraceModel } from '../trace/model';
+import { isFailed, SegmentTable } from '../trace/segments';
+import { renderBlock, type BlockContext } from './blockDom';
+import { renderLegend } from './legend';
+import { renderMath } from './math';
+import { renderStats } from './statsBar';
+import { attachTooltip } from './tooltip';
+
+interface Parts {
+  problem: HTMLElement;
+  legend: HTMLElement;
+  stats: HTMLElement;
+  think: HTMLDetailsElement;
+  body: Record<Part, HTMLElement>;
+  final: HTMLElement;
+  notes: HTMLElement;
+  ignored: HTMLElement;
+}
+
+export class TraceView {
+  model: TraceModel;
+  private readonly parts: Parts;
+  private openEl: HTMLElement;
+  private openVersion = -1;
+  /** Elements of segments still being written, in closed blocks: updated when the segment ends. */
+  private live = new Map<number, HTMLElement[]>();
+  private closedCtx: BlockContext;
+  private openCtx: BlockContext;
+
+  constructor(readonly root: HTMLElement, problem = '') {
+    this.model = new TraceModel(problem);
+    this.parts = buildSkeleton(root);
+    this.openEl = document.createElement('div');
+    attachTooltip(root, () => this.model);
+    [this.closedCtx, this.openCtx] = this.contexts();
+  }
+
+  /** Render contexts over the current model's segment table (reset() replaces the model). */
+  private contexts(): [BlockContext, BlockContext] {
+    const segments = this.model.segments;
+    const closed: BlockContext = {
+      segments,
+      live: (seg, el) => {
+        const list = this.live.get(seg);
+        if (list) list.push(el);
+        else this.live.set(seg, [el]);
+      },
+    };
+    // The open block is re-rendered on every change, so its elements need no tracking.
+    const open: BlockContext = { segments, live: () => undefined };
+    return [closed, open];
+  }
+
+  /** Events in stream order (untrusted; invalid ones are counted and skipped). Renders nothing. */
+  apply(events: readonly unknown[]): void {
+    this.model.apply(events);
+  }
+
+  /** Clears the trace for a new solve. */
+  reset(problem = ''): void {
+    this.model = new TraceModel(problem);
+    [this.closedCtx, this.openCtx] = this.contexts();
+    this.live.clear();
+    this.openVersion = -1;
+    this.openEl.remove();
+    for (const el of [this.parts.body.think, this.parts.body.answer, this.parts.notes, this.parts.final]) el.replaceChildren();
+    this.parts.final.hidden = true;
+    this.parts.think.classList.add('sr-empty');
+    this.parts.ignored.hidden = true;
+    this.root.classList.remove('sr-done');
+  }
+
+  /** Brings the DOM up to date with the model. */
+  flush(): void {
+    const m = this.model;
+    const changes = m.takeChanges();
+    if (changes.start) {
+      renderProblem(this.parts.problem, m.problem);
+      renderLegend(this.parts.legend, m.start);
+    }
+    if (changes.start || changes.stats) renderStats(this.parts.stats, m);
+
+    const closed = m.stream.takeClosed();
+    if (closed.length > 0) this.appendClosed(closed);
+    for (const id of changes.ended) this.segmentEnded(id);
+    if (closed.length > 0 || changes.ended.length > 0 || m.stream.version !== this.openVersion) this.renderOpen();
+
+    for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
+    if (changes.done) this.renderDone();
+    if (m.ignored > 0) {
+      this.parts.ignored.hidden = false;
+      this.parts.ignored.textContent = `${m.ignored} malformed trace event${m.ignored === 1 ? '' : 's'} ignored`;
+    }
+  }
+
+  private appendClosed(blocks: Block[]): void {
+    this.openEl.remove();
+    let part: Part | null = null;
+    let frag = document.createDocumentFragment();
+    const flushFrag = (): void => {
+      if (part) this.parts.body[part].append(frag);
+      frag = document.createDocumentFragment();
+    };
+    for (const b of blocks) {
+      if (b.part !== part) {
+        flushFrag();
+        part = b.part;
+        if (part === 'think') this.parts.think.classList.remove('sr-empty');
+      }
+      frag.append(renderBlock(b, this.closedCtx));
+    }
+    flushFrag();
+  }
+
+  private renderOpen(): void {
+    const open = this.model.stream.open;
+    this.openVersion = this.model.stream.version;
+    const hasText = open.runs.some((r) => r.text.length > 0);
+    const el = hasText || open.runs.length > 0 ? renderBlock(open, this.openCtx) : document.createElement('div');
+    // An empty open block (only segment marks that show nothing) is not a paragraph gap.
+    if (!hasText && el.classList.contains('sr-gap')) el.className = '';
+    el.classList.add('sr-open');
+    if (hasText && open.part === 'think') this.parts.think.classList.remove('sr-empty');
+    this.openEl.remove();
+    this.parts.body[open.part].append(el);
+    this.openEl = el;
+  }
+
+  private segmentEnded(id: number): void {
+    const els = this.live.get(id);
+    if (!els) return;
+    this.live.delete(id);
+    const failed = isFailed(this.model.segments.get(id));
+    for (const el of els) {
+      el.classList.remove('sr-pending');
+      el.classList.toggle('sr-failed', failed);
+    }
+  }
+
+  private renderDone(): void {
+    const m = this.model;
+    const done = m.done;
+    if (!done) return;
+    this.root.classList.add('sr-done');
+    const answer = done.answer ?? extractBoxed(m.rawText);
+    const final = this.parts.final;
+    const label = document.createElement('span');
+    label.className = 'sr-final-label';
+    if (answer !== null) {
+      label.textContent = 'Answer';
+      const tex = `\\boxed{${answer}}`;
+      const math = document.createElement('span');
+      math.className = 'sr-final-math';
+      math.append(renderMath(tex, false, answer));
+      final.replaceChildren(label, math);
+    } else {
+      label.textContent = 'No final answer';
+      final.replaceChildren(label);
+    }
+    final.hidden = false;
+    if (done.reason !== 'eos') this.note('sr-warning', `Stopped: ${done.reason}`);
+  }
+
+  private note(kind: string, message: string): void {
+    const el = document.createElement('div');
+    el.className = `sr-note ${kind}`;
+    el.setAttribute('role', kind === 'sr-error' ? 'alert' : 'status');
+    el.textContent = message;
+    this.parts.notes.append(el);
+  }
+}
+
+function buildSkeleton(root: HTMLElement): Parts {
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] => {
+    const e = document.createElement(tag);
+    e.className = className;
+    return e;
+  };
+  root.classList.add('sr-trace');
+  const problem = el('div', 'sr-problem');
+  const meta = el('div', 'sr-meta');
+  const legend = el('div', 'sr-legend');
+  const stats = el('div', 'sr-stats');
+  stats.setAttribute('aria-label', 'Statistics');
+  meta.append(legend, stats);
+  const think = el('details', 'sr-think sr-empty');
+  think.open = true;
+  const summary = el('summary', 'sr-think-summary');
+  summary.textContent = 'Reasoning';
+  const thinkBody = el('div', 'sr-think-body');
+  think.append(summary, thinkBody);
+  const answer = el('div', 'sr-answer');
+  const final = el('div', 'sr-final');
+  final.hidden = true;
+  final.setAttribute('role', 'status');
+  const notes = el('div', 'sr-notes');
+  const ignored = el('div', 'sr-note sr-warning sr-ignored');
+  ignored.hidden = true;
+  root.replaceChildren(problem, meta, think, answer, final, notes, ignored);
+  return { problem, legend, stats, think, body: { think: thinkBody, answer }, final, notes, ignored };
+}
+
+function renderProblem(el: HTMLElement, problem: string): void {
+  const ctx: BlockContext = { segments: new SegmentTable(), live: () => undefined };
+  el.replaceChildren(...problem.split('\n').filter((l) => l.trim()).map((line) => renderBlock({ part: 'answer', runs: [{ seg: -1, text: line }] }, ctx)));
+  el.hidden = problem.trim().length === 0;
+}

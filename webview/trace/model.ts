@@ -1,0 +1,98 @@
+/**
+ * The state of one trace, fed event by event: segments, the block stream, stats, the outcome.
+ * Pure (no DOM): the view asks it what changed since the last frame and renders only that.
+ */
+import type { DoneEvent, ErrorEvent, StartEvent, StatsEvent, TraceEvent } from '../../src/split/events';
+import { BlockStream } from './blockStream';
+import { sanitizeEvent } from './sanitize';
+import { SegmentTable } from './segments';
+
+export interface Changes {
+  start: boolean;
+  stats: boolean;
+  /** Segments that ended since the last frame (their look may change: failed, no longer pending). */
+  ended: number[];
+  done: boolean;
+  errors: ErrorEvent[];
+}
+
+const noChanges = (): Changes => ({ start: false, stats: false, ended: [], done: false, errors: [] });
+
+export class TraceModel {
+  segments = new SegmentTable();
+  stream = new BlockStream();
+  problem = '';
+  start: StartEvent | null = null;
+  stats: StatsEvent | null = null;
+  done: DoneEvent | null = null;
+  errors: ErrorEvent[] = [];
+  /** Every text event concatenated, markers included: the source for Copy and Insert. */
+  rawText = '';
+  /** Token counts from `segmentEnd`, for traces without `stats` events. */
+  endedTokens = { small: 0, big: 0 };
+  /** Events that were not valid trace events and were skipped. */
+  ignored = 0;
+  eventCount = 0;
+  private changes = noChanges();
+
+  constructor(problem = '') {
+    this.problem = problem;
+    this.changes.start = true;
+  }
+
+  /** Applies untrusted events in order; invalid ones are counted in `ignored` and skipped. */
+  apply(events: readonly unknown[]): void {
+    for (const raw of events) {
+      const e = sanitizeEvent(raw);
+      if (e) this.applyOne(e);
+      else this.ignored++;
+    }
+  }
+
+  takeChanges(): Changes {
+    const c = this.changes;
+    this.changes = noChanges();
+    return c;
+  }
+
+  private applyOne(e: TraceEvent): void {
+    this.eventCount++;
+    switch (e.type) {
+      case 'start':
+        this.start = e;
+        if (e.problem) this.problem = e.problem;
+        this.changes.start = true;
+        break;
+      case 'segment':
+        this.segments.begin(e.id, e.source, e.trigger);
+        this.stream.mark(e.id);
+        break;
+      case 'text':
+        this.rawText += e.text;
+        this.stream.push(e.id, e.text);
+        break;
+      case 'segmentEnd': {
+        const info = this.segments.finish(e);
+        if (info) {
+          this.endedTokens[info.source] += e.tokens;
+          this.changes.ended.push(e.id);
+          if (!this.stats) this.changes.stats = true;
+        }
+        break;
+      }
+      case 'stats':
+        this.stats = e;
+        this.changes.stats = true;
+        break;
+      case 'done':
+        this.done = e;
+        this.stream.end();
+        this.changes.done = true;
+        break;
+      case 'error':
+        this.errors.push(e);
+        this.changes.errors.push(e);
+        break;
+    }
+  }
+}
