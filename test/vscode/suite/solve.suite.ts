@@ -7,6 +7,10 @@ import type { TraceEvent } from '../../../src/split/events';
 import { activateExtension, configure, testModel, waitFor } from './helpers';
 
 const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
+/** The events of the panel a finished solve ran in. */
+const traceOf = (api: SplitReasonApi, outcome: SolveOutcome) => api.panels().find((p) => outcome.status === 'done' && p.id === outcome.panelId)?.events;
+/** Some panel is solving and shows text already. */
+const textShowing = (api: SplitReasonApi) => api.panels().some((p) => p.running && p.events.some((e) => e.type === 'text'));
 const of = <T extends TraceEvent['type']>(trace: readonly TraceEvent[] | undefined, type: T) =>
   (trace ?? []).filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);
 
@@ -36,7 +40,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     });
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-    const trace = api.trace();
+    const trace = traceOf(api, outcome);
     assert.equal(of(trace, 'start')[0]?.problem, 'What is 17 + 25?');
     const big = of(trace, 'segment').filter((s) => s.source === 'big');
     assert.ok(big.length > 0, `an offloaded segment: ${JSON.stringify(of(trace, 'segment'))}`);
@@ -50,12 +54,12 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   it('Stop ends a running solve with reason "cancelled"', async () => {
     restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
     const running = solve('Count to a million.');
-    await waitFor('text in the panel', () => of(api.trace(), 'text').length > 0 && api.running());
+    await waitFor('text in the panel', () => textShowing(api));
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
     const outcome = await running;
     assert.equal(outcome.status, 'done');
     assert.equal(outcome.status === 'done' && outcome.reason, 'cancelled');
-    assert.equal(of(api.trace(), 'done')[0]?.reason, 'cancelled');
+    assert.equal(of(traceOf(api, outcome), 'done')[0]?.reason, 'cancelled');
     assert.equal(api.running(), false);
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false, 'nothing left to stop');
   });
@@ -63,7 +67,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   it('a second solve either stops the running one in the same panel or opens another panel', async () => {
     restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
     const startSolve = (ifRunning: 'stop' | 'newPanel') => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
-    const textShown = () => waitFor('text in the panel', () => of(api.trace(), 'text').length > 0 && api.running());
+    const textShown = () => waitFor('text in the panel', () => textShowing(api));
     const first = startSolve('stop');
     await textShown();
     const second = startSolve('stop');
@@ -71,7 +75,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(a.status === 'done' && a.reason, 'cancelled', 'the first solve was stopped');
     await textShown();
     const third = startSolve('newPanel');
-    await textShown();
+    await waitFor('two panels solving', () => api.panels().filter((p) => p.running && p.events.some((e) => e.type === 'text')).length === 2);
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true, 'two solves were running');
     const [b, c] = await Promise.all([second, third]);
@@ -102,8 +106,8 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     });
     const outcome = await solve('What is 2 + 2?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-    const failed = of(api.trace(), 'segmentEnd').filter((e) => e.reason === 'failed');
-    assert.ok(failed.length > 0, JSON.stringify(api.trace()));
+    const failed = of(traceOf(api, outcome), 'segmentEnd').filter((e) => e.reason === 'failed');
+    assert.ok(failed.length > 0, JSON.stringify(traceOf(api, outcome)));
     assert.match(failed[0].error ?? '', /no VS Code language model matches "no-such-model"/);
   });
 });
