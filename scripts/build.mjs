@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, cpSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] };
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node', '@huggingface/transformers'] };
 const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
 
 const entries = [
