@@ -1,6 +1,6 @@
 /** `splitreason bench [engine|handback] [small|mid]`: the benchmarks of bench/, with ratios. */
-import { engineBench } from '../../bench/engine.bench';
-import { handbackBench } from '../../bench/handback.bench';
+import { engineBench } from '../../bench/engineSuite';
+import { handbackBench } from '../../bench/handbackSuite';
 import { UsageError } from './args';
 
 export const BENCH_HELP = `usage: splitreason bench [engine [small|mid ...] | handback]
