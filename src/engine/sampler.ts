@@ -95,13 +95,51 @@ export function createSampler(spec: SamplerSpec = {}): Sampler {
   };
 }
 
-/** Moves the n largest candidates to the front, sorted descending (ties: lower id first). */
+/**
+ * Moves the n largest candidates to the front, sorted descending (ties: lower id first).
+ * Selecting before sorting keeps this O(V) for n ≪ V: a 150k vocabulary is not sorted per token.
+ */
 function sortDescending(c: Candidates, n: number): void {
-  const order = Array.from({ length: c.size }, (_, i) => i);
+  let order: number[];
+  if (n < c.size) {
+    const kth = nthLargest(c.values.slice(0, c.size), n);
+    order = [];
+    for (let i = 0; i < c.size; i++) if (c.values[i] >= kth) order.push(i);
+  } else {
+    order = Array.from({ length: c.size }, (_, i) => i);
+  }
   order.sort((a, b) => c.values[b] - c.values[a] || c.ids[a] - c.ids[b]);
-  const ids = order.slice(0, n).map((i) => c.ids[i]);
-  const values = order.slice(0, n).map((i) => c.values[i]);
+  order.length = Math.min(order.length, n);
+  const ids = order.map((i) => c.ids[i]);
+  const values = order.map((i) => c.values[i]);
   c.ids.set(ids);
   c.values.set(values);
   c.size = n;
+}
+
+/** The n-th largest value (1-based), by quickselect; reorders `a`. */
+function nthLargest(a: Float32Array, n: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const k = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }

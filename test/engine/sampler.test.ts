@@ -50,3 +50,17 @@ test('a seed reproduces the same sequence', () => {
 test('invalid top-p is refused with the allowed range', () => {
   assert.throws(() => createSampler({ temperature: 1, topP: 1.5 }), /topP must be in \(0, 1\]/);
 });
+
+test('top-k over a large vocabulary keeps exactly the k best, in order', () => {
+  const rand = (() => {
+    let x = 1;
+    return () => ((x = (x * 48271) % 2147483647) / 2147483647);
+  })();
+  const big = Float32Array.from({ length: 150000 }, () => rand() * 10);
+  const best = Array.from(big.keys()).sort((a, b) => big[b] - big[a]).slice(0, 5);
+  const seen = new Set<number>();
+  const s = createSampler({ temperature: 0.05, topK: 5, seed: 1 });
+  for (let i = 0; i < 300; i++) seen.add(s.sample(big));
+  for (const t of seen) assert.ok(best.includes(t), `sampled ${t}, not among the 5 best`);
+  assert.ok(seen.has(best[0]));
+});
