@@ -4,7 +4,7 @@
  */
 import { resolveModelFolder } from './modelFolder';
 import { TextTokenizer } from './tokenizer';
-import type { Device, Dtype, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
+import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
 import { WorkerClient } from './workerClient';
 import type { LoadResult } from './worker/protocol';
 

@@ -31,7 +31,10 @@ const texts = (events: TraceEvent[]) => {
   const source = new Map<number, string>();
   const out: { source: string; text: string }[] = [];
   for (const e of events) {
-    if (e.type === 'segment') source.set(e.id, e.source), out.push({ source: e.source, text: '' });
+    if (e.type === 'segment') {
+      source.set(e.id, e.source);
+      out.push({ source: e.source, text: '' });
+    }
     if (e.type === 'text') out[out.length - 1].text += e.text;
   }
   return out.filter((s) => s.text).map((s) => `${s.source}:${s.text}`);

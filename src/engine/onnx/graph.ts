@@ -137,9 +137,7 @@ export class GraphBuilder {
     model.message(7, g);
     let externalData: Uint8Array | undefined;
     if (this.external) {
-      const joined = new Message();
-      for (const p of this.external.parts) joined.chunks.push(p), (joined.length += p.length);
-      externalData = joined.toBytes();
+      externalData = Buffer.concat(this.external.parts);
     }
     return { model: model.toBytes(), externalData };
   }
