@@ -8,7 +8,8 @@ import type { BigModelProvider } from '../providers/types';
 import { extractBoxed, type DoneReason, type SegmentEndReason, type SegmentSource, type TraceEvent, type Trigger } from './events';
 import { appendAndProbe } from './handback';
 import { createTrigger, validatePolicy, type OffloadTrigger, type PolicySpec } from './policy';
-import { CLOSE_TAG, OPEN_TAG, bigUserMessage, renderPrompt, smallUserMessage, stripTags } from './prompt';
+import { bigUserMessage, renderPrompt, smallUserMessage, stripTags } from './prompt';
+import { readSplitConfig, type SplitConfig } from './splitConfig';
 import { SolveStats, type Prices } from './stats';
 import { TagMatcher } from './tagMatcher';
 
@@ -55,6 +56,7 @@ export class SplitController {
   private readonly sampler: Sampler;
   private readonly stats: SolveStats;
   private readonly tags: { open: number[]; close: number[] };
+  private readonly split: SplitConfig;
   private readonly eos: Set<number>;
   private readonly abort = new AbortController();
   private gen?: Generator;
@@ -66,12 +68,13 @@ export class SplitController {
 
   constructor(private readonly opts: SolveOptions) {
     this.budgets = { ...DEFAULT_BUDGETS, ...opts.budgets };
-    this.policy = validatePolicy(opts.policy ?? { kind: opts.big ? 'learned' : 'never' });
+    this.split = readSplitConfig(opts.small.dir);
+    this.policy = validatePolicy(opts.policy ?? { kind: opts.big ? (this.split.policy ?? 'learned') : 'never' });
     this.trigger = createTrigger(this.policy);
     this.sampler = createSampler(opts.sampler);
     this.stats = new SolveStats(opts.prices, opts.small.device);
     const tok = opts.small.tokenizer;
-    this.tags = { open: tok.encode(OPEN_TAG), close: tok.encode(CLOSE_TAG) };
+    this.tags = { open: tok.encode(this.split.openTag), close: tok.encode(this.split.closeTag) };
     this.eos = new Set(tok.eosTokenIds);
     this.deadline = performance.now() + this.budgets.timeoutMs;
     opts.signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
@@ -172,7 +175,7 @@ export class SplitController {
 
   private async prefillSmall(): Promise<void> {
     const tok = this.opts.small.tokenizer;
-    const prompt = tok.encode(renderPrompt(tok, smallUserMessage(this.opts.problem)));
+    const prompt = tok.encode(renderPrompt(tok, smallUserMessage(this.opts.problem, this.split.hint)));
     // after an 'always' solve fell back, the small model resumes from the visible text
     const resume = this.visible ? tok.encode(this.visible) : [];
     this.lastLogits = await this.gen!.append([...prompt, ...resume], { logits: 'last' });
@@ -241,7 +244,7 @@ export class SplitController {
     const segStart = this.gen!.length;
     const cap = Math.min(standalone ? this.budgets.maxTokens : this.budgets.segmentCap, this.offloadLeft, this.budgets.maxTokens - this.stats.smallTokens - this.stats.bigTokens);
     const prefix = renderPrompt(tok, bigUserMessage(this.opts.problem));
-    const reasoning = stripTags(this.visible);
+    const reasoning = stripTags(this.visible, [this.split.openTag, this.split.closeTag]);
     this.stats.bigPromptTokens += tok.encode(prefix + reasoning).length;
     let received = '';
     let accepted: number[] = []; // small-tokenizer ids of big text now in the small cache

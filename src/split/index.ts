@@ -4,3 +4,4 @@ export { POLICY_KINDS, DEFAULT_CUES, validatePolicy, entropy, type PolicyKind, t
 export { appendAndProbe, referenceHandback, type ProbeResult } from './handback';
 export { OPEN_TAG, CLOSE_TAG, HINT_SENTENCE, BOXED_SENTENCE, smallUserMessage, bigUserMessage, renderPrompt, stripTags } from './prompt';
 export type { Prices } from './stats';
+export { readSplitConfig, DEFAULT_SPLIT_CONFIG, type SplitConfig } from './splitConfig';

@@ -10,8 +10,8 @@ export const CLOSE_TAG = '</bigmodel>';
 export const HINT_SENTENCE = 'You always use <bigmodel>...</bigmodel> to mark parts of the reasoning process that are important.';
 export const BOXED_SENTENCE = 'Put your final answer within \\boxed{}.';
 
-export function smallUserMessage(problem: string): string {
-  return `${problem}\n${HINT_SENTENCE}\n${BOXED_SENTENCE}`;
+export function smallUserMessage(problem: string, hint = HINT_SENTENCE): string {
+  return hint ? `${problem}\n${hint}\n${BOXED_SENTENCE}` : bigUserMessage(problem);
 }
 
 export function bigUserMessage(problem: string): string {
@@ -24,6 +24,6 @@ export function renderPrompt(tokenizer: TextTokenizer, userMessage: string): str
   return `${userMessage}\n<think>\n`;
 }
 
-export function stripTags(text: string): string {
-  return text.split(OPEN_TAG).join('').split(CLOSE_TAG).join('');
+export function stripTags(text: string, tags: readonly string[] = [OPEN_TAG, CLOSE_TAG]): string {
+  return tags.reduce((t, tag) => t.split(tag).join(''), text);
 }

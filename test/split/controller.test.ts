@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalModel } from '../../src/engine';
 import { OpenAICompletionsProvider, withRetry } from '../../src/providers';
-import { bigUserMessage, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
+import { bigUserMessage, readSplitConfig, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
 import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
 import { startFaultServer, type Fault, type FaultServer } from '../providers/faultServer';
+import { tempDir } from '../helpers/tempModel';
 
 // The small model writes "AB", opens a tag, and would write "q#" inside it on its own; it closes
 // the tag after '#', then writes "CD\boxed{42}" and stops.
@@ -202,5 +205,38 @@ describe('other triggers', () => {
       await server.close();
       await small.dispose();
     }
+  });
+});
+
+describe('splitreason.json', () => {
+  test('a model trained with other tags and no hint offloads on its own tags', async () => {
+    const dir = buildProgrammedModel({
+      transitions: [[ch('\n'), ch('A')], ...chain('A@(', ch('q')), ...chain('q!#)', ch('E')), ...chain('E.', EOS)],
+      fallback: ch('q'),
+      plainTags: true,
+    });
+    writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ openTag: '@(', closeTag: '#)', hint: '' }));
+    const small = await LocalModel.load(dir, { device: 'cpu' });
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'A';
+    const server = await startFaultServer({ base, doc: 'x=1! and on' });
+    try {
+      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
+      const events = await collect({ problem: PROBLEM, small, big });
+      assert.deepEqual(texts(events), ['small:A', 'big:x=1!', 'small:E.']);
+      assert.equal((events[0] as { policy: string }).policy, 'learned');
+      // no hint sentence: the small model's prompt is the large model's
+      assert.equal(server.requests[0].text, base);
+    } finally {
+      await server.close();
+      await small.dispose();
+    }
+  });
+
+  test('a broken splitreason.json is a clear error', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ openTag: '<x>', closeTag: '<x>' }));
+    assert.throws(() => readSplitConfig(dir), /"openTag" and "closeTag" must be two different non-empty strings/);
+    writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ policy: 'often' }));
+    assert.throws(() => readSplitConfig(dir), /"policy" must be one of learned, entropy/);
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * splitreason.json (DESIGN.md §2), optional in a small model's folder: the offload tag strings
+ * and hint sentence the model was trained with, and the policy it is meant to run with.
+ * Models trained with other tags work without code changes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { POLICY_KINDS, type PolicyKind } from './policy';
+import { CLOSE_TAG, HINT_SENTENCE, OPEN_TAG } from './prompt';
+
+export interface SplitConfig {
+  openTag: string;
+  closeTag: string;
+  /** the sentence after the problem that asks for tags; '' for models trained without one */
+  hint: string;
+  policy?: PolicyKind;
+}
+
+export const DEFAULT_SPLIT_CONFIG: SplitConfig = { openTag: OPEN_TAG, closeTag: CLOSE_TAG, hint: HINT_SENTENCE };
+
+export function readSplitConfig(modelDir: string): SplitConfig {
+  const file = join(modelDir, 'splitreason.json');
+  if (!existsSync(file)) return DEFAULT_SPLIT_CONFIG;
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const str = (key: string, fallback: string) => {
+    const v = raw[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'string') throw new Error(`${file}: "${key}" must be a string`);
+    return v;
+  };
+  const cfg: SplitConfig = { openTag: str('openTag', OPEN_TAG), closeTag: str('closeTag', CLOSE_TAG), hint: str('hint', HINT_SENTENCE) };
+  if (!cfg.openTag || !cfg.closeTag || cfg.openTag === cfg.closeTag) throw new Error(`${file}: "openTag" and "closeTag" must be two different non-empty strings`);
+  if (raw.policy !== undefined) {
+    if (!POLICY_KINDS.includes(raw.policy as PolicyKind)) throw new Error(`${file}: "policy" must be one of ${POLICY_KINDS.join(', ')}`);
+    cfg.policy = raw.policy as PolicyKind;
+  }
+  return cfg;
+}
