@@ -50,8 +50,13 @@ export async function randomTraces(model: LocalModel, n: number, length = 48): P
   const prefix = [256, 258, 67, 111, 109, 112, 117, 116, 101, 259, 260, 10, 262];
   const traces = Array.from({ length: n }, () => ({ prefix, tokens: Array.from({ length }, () => 32 + Math.floor(rand() * 90)) }));
   // the token the model predicts most often stands in for the close tag
+  const close = [(await mostPredicted(model, [...prefix, ...traces.flatMap((t) => t.tokens).slice(0, 400)]))[0]];
+  return { traces, close };
+}
+
+/** The model's greedy predictions over `seq`, most frequent first. */
+export async function mostPredicted(model: LocalModel, seq: number[]): Promise<number[]> {
   const g = await model.generator();
-  const seq = [...prefix, ...traces[0].tokens];
   const logits = (await g.append(seq, { logits: 'all' }))!;
   g.dispose();
   const counts = new Map<number, number>();
@@ -60,6 +65,5 @@ export async function randomTraces(model: LocalModel, n: number, length = 48): P
     const a = argmax(logits.subarray(i * V, (i + 1) * V));
     counts.set(a, (counts.get(a) ?? 0) + 1);
   }
-  const close = [[...counts.entries()].sort((a, b) => b[1] - a[1])[0][0]];
-  return { traces, close };
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
 }

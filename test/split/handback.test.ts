@@ -8,27 +8,13 @@ import { argmax, LocalModel } from '../../src/engine';
 import { seededRandom } from '../../src/engine/random';
 import { appendAndProbe, referenceHandback } from '../../src/split';
 import { tempModel } from '../helpers/tempModel';
+import { mostPredicted } from '../../bench/handbackTraces';
 
 let model: LocalModel;
 before(async () => {
   model = await LocalModel.load(tempModel({ seed: 31, config: { num_hidden_layers: 2 } }).dir, { device: 'cpu' });
 });
 after(() => model.dispose());
-
-/** Tokens the model often predicts, so "close tags" made of them occur at varied positions. */
-async function frequentArgmax(prefix: number[], rand: () => number): Promise<number[]> {
-  const g = await model.generator();
-  const seq = [...prefix, ...Array.from({ length: 200 }, () => 32 + Math.floor(rand() * 90))];
-  const logits = (await g.append(seq, { logits: 'all' }))!;
-  g.dispose();
-  const counts = new Map<number, number>();
-  const V = model.config.vocab_size;
-  for (let i = 0; i < seq.length; i++) {
-    const a = argmax(logits.subarray(i * V, (i + 1) * V));
-    counts.set(a, (counts.get(a) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
-}
 
 async function greedyAfter(seq: number[]): Promise<number> {
   const g = await model.generator();
@@ -40,7 +26,8 @@ async function greedyAfter(seq: number[]): Promise<number> {
 test('one pass finds the same hand-back positions as per-position rollouts on 60 traces', async () => {
   const rand = seededRandom(99);
   const prefix = [256, 258, 67, 111, 109, 112, 117, 116, 101, 259, 260, 10, 262];
-  const frequent = await frequentArgmax(prefix, rand);
+  // tokens the model often predicts, so "close tags" made of them occur at varied positions
+  const frequent = await mostPredicted(model, [...prefix, ...Array.from({ length: 200 }, () => 32 + Math.floor(rand() * 90))]);
   let handbacks = 0;
   let confirmedMulti = 0;
   for (let trace = 0; trace < 60; trace++) {
