@@ -8,6 +8,7 @@ import { StatusBar, showActions } from './statusBar';
 import { EngineSession } from './session';
 import { Panels } from './panels';
 import { loadCatalog } from './models/catalog';
+import { settingLabel } from './models/resolve';
 import { downloadModelCommand } from './modelManager';
 import { configureLargeModelCommand } from './largeModelSetup';
 import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './commands';
@@ -32,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     anyRunning: () => panels.anyRunning,
   };
   const panels: Panels = new Panels(context.extensionUri, { stop: (p) => p.stop(), solveAgain: (p) => solveAgain(deps, p) }, log);
-  status.update({ model: currentSettings().settings.smallModel, device: currentSettings().settings.device });
+  const initial = currentSettings().settings;
+  status.update({ model: settingLabel(initial.smallModel), device: initial.device });
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
@@ -50,9 +52,9 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.showLog', () => log.channel.show()),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
-      status.update({ model: settings.smallModel, device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });
+      status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });
       // Loaded models follow the settings: the next solve loads what is configured now.
-      if (!panels.anyRunning) void session.reset();
+      session.reset();
     }),
   );
   log.info(`SplitReason ${String(context.extension.packageJSON.version)} activated`);

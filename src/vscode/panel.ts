@@ -70,6 +70,11 @@ export class SolvePanel implements vscode.Disposable {
     return this.running;
   }
 
+  /** Running, and not yet asked to stop. */
+  get isStoppable(): boolean {
+    return this.running && this.current !== undefined && !this.current.abort.signal.aborted;
+  }
+
   /**
    * Starts a solve in this panel. Events go through the returned run, so that a run that
    * was stopped and is still winding down can neither write into its successor's trace nor

@@ -39,9 +39,9 @@ export class Panels implements vscode.Disposable {
     return this.open.some((p) => p.isRunning);
   }
 
-  /** The running panel Stop applies to: the current one if it runs, else any that does. */
+  /** The panel Stop applies to: the current one if it runs, else any running one, skipping those already stopping. */
   get runningPanel(): SolvePanel | undefined {
-    return this.current?.isRunning ? this.current : this.open.find((p) => p.isRunning);
+    return this.current?.isStoppable ? this.current : this.open.find((p) => p.isStoppable);
   }
 
   changed(): void {

@@ -11,6 +11,7 @@ import type { ResolvedModel } from './models/resolve';
 import type { Settings } from './settingsSchema';
 import type { StatusBar } from './statusBar';
 import { VsCodeLmProvider } from './lmProvider';
+import { LeasedSlot, type Lease } from './leases';
 
 export class LoadCancelledError extends Error {
   override readonly name = 'LoadCancelledError';
@@ -19,107 +20,99 @@ export class LoadCancelledError extends Error {
   }
 }
 
-interface Cached<T> {
-  key: string;
-  value: Promise<T>;
-}
-
 export class EngineSession implements vscode.Disposable {
-  private small?: Cached<LocalModel>;
-  private local?: Cached<BigModelProvider>;
+  private readonly small = new LeasedSlot<LocalModel>((m) => m.dispose());
+  private readonly local = new LeasedSlot<BigModelProvider>((p) => p.dispose?.());
 
   constructor(
     private readonly log: Log,
     private readonly status: StatusBar,
   ) {}
 
-  /** The small model for these settings, loading it (with a cancellable progress notification) if needed. */
-  async smallModel(model: ResolvedModel, settings: Settings): Promise<LocalModel> {
+  /**
+   * Borrows the small model for these settings, loading it first (with a cancellable
+   * progress notification) if needed. Release the lease when the solve ends.
+   */
+  async smallModel(model: ResolvedModel, settings: Settings): Promise<Lease<LocalModel>> {
     const key = JSON.stringify([model.dir, model.dtype, settings.device, settings.threads]);
-    if (this.small?.key !== key) {
-      const old = this.small;
-      this.small = undefined;
-      if (old) void old.value.then((m) => m.dispose()).catch(() => undefined);
+    if (!this.small.current(key)) {
       const started = Date.now();
       this.status.update({ model: model.label, device: settings.device, state: 'loading' });
       this.log.info(`loading small model ${model.dir} (dtype ${model.dtype}, device ${settings.device})`);
-      const value = LocalModel.load(model.dir, {
-        device: settings.device,
-        dtype: model.dtype,
-        threads: settings.threads || undefined,
-        log: (m) => this.log.info(`engine: ${m}`),
-      });
-      this.small = { key, value };
-      value.then(
+      const loading = this.small.fill(key, () =>
+        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, log: (m) => this.log.info(`engine: ${m}`) }),
+      );
+      loading.then(
         (m) => {
           this.log.info(`small model ${model.label} ready on ${m.device} in ${Date.now() - started} ms`);
-          this.status.update({ device: m.device, state: 'idle' });
+          this.status.update({ device: m.device });
         },
         (e: unknown) => {
-          if (this.small?.value === value) this.small = undefined;
           this.log.error(`loading ${model.dir} failed: ${e instanceof Error ? e.message : String(e)}`);
           this.status.update({ state: 'error', detail: 'model load failed (see the SplitReason log)' });
         },
       );
     }
-    const pending = this.small!.value;
-    return withLoadProgress(`SplitReason: loading ${model.label} (${model.dtype}, ${settings.device})`, pending, () => {
-      // Cancelled: forget this load; the model is freed when it arrives.
-      if (this.small?.value === pending) this.small = undefined;
-      void pending.then((m) => m.dispose()).catch(() => undefined);
-      this.status.update({ state: 'idle' });
+    const pending = this.small.current(key);
+    const lease = this.small.borrow(key).then((l) => {
+      if (!l) throw new Error('the model settings changed while the model loaded; solve again');
+      return l;
+    });
+    return withLoadProgress(`SplitReason: loading ${model.label} (${model.dtype}, ${settings.device})`, lease, () => {
+      // Cancelled: the model is freed when it arrives, unless a solve elsewhere uses it.
+      if (this.small.current(key) === pending) this.small.retire();
+      void lease.then((l) => l.release()).catch(() => undefined);
       return new LoadCancelledError(model.label);
     });
   }
 
-  /** The large model for these settings; undefined when none is configured. */
-  async bigProvider(settings: Settings, localModel: ResolvedModel | undefined, apiKey: string | undefined): Promise<BigModelProvider | undefined> {
+  /** Borrows the large model for these settings; undefined when none is configured. */
+  async bigProvider(settings: Settings, localModel: ResolvedModel | undefined, apiKey: string | undefined): Promise<Lease<BigModelProvider> | undefined> {
     const lm = settings.largeModel;
+    const own = (value: BigModelProvider): Lease<BigModelProvider> => ({ value, release: () => void value.dispose?.() });
     switch (lm.provider) {
       case 'none':
         return undefined;
       case 'vscode-lm':
-        return new VsCodeLmProvider(lm.model);
+        return own(new VsCodeLmProvider(lm.model));
       case 'local': {
         if (!localModel) throw new Error('the local large model has no folder');
         const key = JSON.stringify([localModel.dir, localModel.dtype, settings.device, settings.threads]);
-        if (this.local?.key !== key) {
-          const old = this.local;
-          if (old) void old.value.then((p) => p.dispose?.()).catch(() => undefined);
+        if (!this.local.current(key)) {
           this.log.info(`local large model: ${localModel.dir} (dtype ${localModel.dtype})`);
-          const provider = createProvider({ kind: 'local', modelDir: localModel.dir, dtype: localModel.dtype, device: settings.device, threads: settings.threads || undefined });
-          this.local = { key, value: Promise.resolve(provider!) };
+          void this.local
+            .fill(key, async () => createProvider({ kind: 'local', modelDir: localModel.dir, dtype: localModel.dtype, device: settings.device, threads: settings.threads || undefined })!)
+            .catch((e: unknown) => this.log.error(`local large model: ${e instanceof Error ? e.message : String(e)}`));
         }
-        return this.local!.value;
+        const lease = await this.local.borrow(key);
+        if (!lease) throw new Error('the large-model settings changed while it loaded; solve again');
+        return lease;
       }
       default:
         this.log.info(`large model: ${lm.provider} ${lm.model} @ ${lm.baseUrl} (API key ${apiKey ? 'set' : 'not set'})`);
-        return createProvider({
-          kind: lm.provider,
-          baseUrl: lm.baseUrl,
-          model: lm.model,
-          apiKey,
-          retry: {
-            onRetry: (r) => this.log.warn(`large model: attempt ${r.attempt} failed (${r.error.message}); retrying in ${r.delayMs} ms`),
-          },
-        });
+        return own(
+          createProvider({
+            kind: lm.provider,
+            baseUrl: lm.baseUrl,
+            model: lm.model,
+            apiKey,
+            retry: {
+              onRetry: (r) => this.log.warn(`large model: attempt ${r.attempt} failed (${r.error.message}); retrying in ${r.delayMs} ms`),
+            },
+          })!,
+        );
     }
   }
 
-  /** Drops the loaded models (settings changed or the extension stops). */
-  async reset(): Promise<void> {
-    const small = this.small;
-    const local = this.local;
-    this.small = undefined;
-    this.local = undefined;
-    await Promise.all([
-      small?.value.then((m) => m.dispose()).catch(() => undefined),
-      local?.value.then((p) => p.dispose?.()).catch(() => undefined),
-    ]);
+  /** Settings changed: the next solve loads anew; running solves keep what they borrowed. */
+  reset(): void {
+    this.small.retire();
+    this.local.retire();
   }
 
   dispose(): void {
-    void this.reset();
+    void this.small.disposeAll();
+    void this.local.disposeAll();
   }
 }
 

@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { solve, type DoneReason, type TraceEvent } from '../split';
+import type { LocalModel } from '../engine';
+import type { BigModelProvider } from '../providers';
+import type { Lease } from './leases';
 import type { ApiKeyStore } from './secrets';
 import type { EngineSession } from './session';
 import { LoadCancelledError } from './session';
@@ -69,10 +72,14 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     run.push({ type: 'error', message, recoverable: false });
     run.push({ type: 'done', answer: null, reason: 'error' });
   };
+  let smallLease: Lease<LocalModel> | undefined;
+  let bigLease: Lease<BigModelProvider> | undefined;
   try {
-    const model = await deps.session.smallModel(small, settings);
+    smallLease = await deps.session.smallModel(small, settings);
+    const model = smallLease.value;
     const apiKey = settings.largeModel.provider.startsWith('openai-') ? await deps.keys.get() : undefined;
-    const big = await deps.session.bigProvider(settings, bigLocal, apiKey);
+    bigLease = await deps.session.bigProvider(settings, bigLocal, apiKey);
+    const big = bigLease?.value;
     if (!big) {
       log.info('no large model configured: solving with the small model alone');
       void vscode.window.showInformationMessage('SplitReason is solving with the small model alone: no large model is configured.', 'Configure Large Model').then((c) => {
@@ -115,6 +122,8 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     fail(message);
     return { status: 'error', message };
   } finally {
+    smallLease?.release();
+    bigLease?.release();
     run.end();
     deps.status.update({ state: deps.anyRunning() ? 'solving' : 'idle' });
     deps.changed();

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hubFileUrl, loadCatalog, parseCatalog, type HubEntry } from '../../src/vscode/models/catalog';
-import { ModelNotDownloadedError, resolveModel } from '../../src/vscode/models/resolve';
+import { ModelNotDownloadedError, resolveModel, settingLabel } from '../../src/vscode/models/resolve';
 import { MANIFEST } from '../../src/vscode/models/install';
 import { tempDir } from '../helpers/tempModel';
 
@@ -62,6 +62,12 @@ describe('model setting resolution', () => {
     writeFileSync(join(dir, 'onnx/model_q4f16.onnx'), '');
     assert.equal(resolveModel('real', 'auto', ctx, 'small').dtype, 'q4f16');
     assert.equal(resolveModel('real', 'fp16', ctx, 'small').dtype, 'fp16', 'an explicit dtype wins');
+  });
+
+  it('the status bar names a folder by its last part', () => {
+    assert.equal(settingLabel('/models/my-reasoner/'), 'my-reasoner');
+    assert.equal(settingLabel('C:\\models\\r1'), 'r1');
+    assert.equal(settingLabel('toy'), 'toy-small');
   });
 
   it('an unknown name lists what would work', () => {

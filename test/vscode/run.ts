@@ -18,8 +18,10 @@ import { uiTests } from './ui/tests';
 
 const HOST_TIMEOUT_MS = 8 * 60_000;
 const SUITE_DIR = join(REPO, 'test/vscode/suite');
-const OUT = join(REPO, 'out/vscode-test');
-const ARTIFACTS = join(REPO, '.test-artifacts/vscode');
+// Per run, so that two runs at once (npm test beside a developer's run) never share files.
+const RUN_ID = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+const OUT = join(REPO, 'out/vscode-test', RUN_ID);
+const ARTIFACTS = join(REPO, '.test-artifacts/vscode', RUN_ID);
 
 const args = process.argv.slice(2);
 const hostOnly = args.includes('--host-only');
@@ -115,7 +117,6 @@ async function main(): Promise<number> {
   for (const f of ['dist/extension.js', 'package.json']) {
     if (!existsSync(join(REPO, f))) throw new Error(`${f} is missing; run: npm run build`);
   }
-  rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   await compileSuite();
   const resultFile = join(ARTIFACTS, 'host-result.json');
@@ -132,6 +133,7 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => undefined);
     await server.stop();
+    rmSync(OUT, { recursive: true, force: true });
   }
   for (const o of outcomes) {
     console.log(`${o.ok ? 'ok  ' : 'FAIL'} ${o.title}`);
@@ -139,6 +141,12 @@ async function main(): Promise<number> {
   }
   const passed = outcomes.filter((o) => o.ok).length;
   const failed = outcomes.length - passed;
+  if (failed === 0 && passed > 0) {
+    // Keep screenshots; the VS Code profile, logs and test models only matter after a failure.
+    rmSync(join(ARTIFACTS, 'scratch'), { recursive: true, force: true });
+  } else {
+    console.log(`artifacts (screenshots, browser console, VS Code logs): ${ARTIFACTS}`);
+  }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

@@ -45,6 +45,12 @@ export function pickDtype(dir: string, setting: Dtype | 'auto', entry?: CatalogE
   return AUTO_ORDER.find((d) => existsSync(onnxFor(dir, d))) ?? 'fp32';
 }
 
+/** What the status bar calls a model setting before it is resolved: a folder by its last part. */
+export function settingLabel(setting: string): string {
+  if (setting === 'toy') return 'toy-small';
+  return setting.split(/[\\/]/).filter(Boolean).pop() ?? setting;
+}
+
 export function resolveModel(setting: string, dtype: Dtype | 'auto', ctx: ResolveContext, role: 'small' | 'big'): ResolvedModel {
   const id = setting === 'toy' ? (role === 'small' ? 'toy-small' : 'toy-big') : setting;
   const entry = ctx.catalog.models.find((m) => m.id === id);
@@ -64,7 +70,7 @@ export function resolveModel(setting: string, dtype: Dtype | 'auto', ctx: Resolv
     if (!existsSync(expanded) || !statSync(expanded).isDirectory()) {
       throw new Error(`model folder ${expanded} does not exist; set a folder with config.json, tokenizer.json and onnx/model*.onnx`);
     }
-    return { dir: expanded, label: expanded.split(/[\\/]/).filter(Boolean).pop() ?? expanded, dtype: pickDtype(expanded, dtype) };
+    return { dir: expanded, label: settingLabel(expanded), dtype: pickDtype(expanded, dtype) };
   }
   const ids = ctx.catalog.models.filter((m) => m.role === role || m.role === 'any').map((m) => m.id);
   throw new Error(`"${setting}" is not "toy", a catalog model (${ids.join(', ')}) or an absolute folder path`);

@@ -25,12 +25,17 @@ export async function configure(values: Record<string, unknown>): Promise<() => 
 
 const models = new Map<number, string>();
 
-/** A small builder model folder (seeded random weights: deterministic gibberish). */
-export function testModel(seed: number): string {
-  let dir = models.get(seed);
+/**
+ * A small builder model folder (seeded random weights: deterministic gibberish).
+ * `longContext` lifts the 4096-token context so that a solve runs until it is stopped.
+ */
+export function testModel(seed: number, longContext = false): string {
+  const key = longContext ? -seed : seed;
+  let dir = models.get(key);
   if (!dir) {
-    dir = buildModelFolder(mkdtempSync(join(tmpdir(), 'sr-vscode-model-')), { seed }).dir;
-    models.set(seed, dir);
+    const config = longContext ? { max_position_embeddings: 1 << 20 } : {};
+    dir = buildModelFolder(mkdtempSync(join(tmpdir(), 'sr-vscode-model-')), { seed, config }).dir;
+    models.set(key, dir);
   }
   return dir;
 }

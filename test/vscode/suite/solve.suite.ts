@@ -52,7 +52,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('Stop ends a running solve with reason "cancelled"', async () => {
-    restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
     const running = solve('Count to a million.');
     await waitFor('text in the panel', () => textShowing(api));
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
@@ -65,7 +65,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('a second solve either stops the running one in the same panel or opens another panel', async () => {
-    restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
     const startSolve = (ifRunning: 'stop' | 'newPanel') => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
     const textShown = () => waitFor('text in the panel', () => textShowing(api));
     const first = startSolve('stop');

@@ -21,11 +21,14 @@ export interface UiTest {
 }
 
 const models = new Map<number, string>();
-function testModel(server: CodeServer, seed: number): string {
-  let dir = models.get(seed);
+/** A builder model; `longContext` lifts the 4096-token context so a solve runs until stopped. */
+function testModel(server: CodeServer, seed: number, longContext = false): string {
+  const key = longContext ? -seed : seed;
+  let dir = models.get(key);
   if (!dir) {
-    dir = buildModelFolder(mkdtempSync(join(server.scratch, 'ui-model-')), { seed }).dir;
-    models.set(seed, dir);
+    const config = longContext ? { max_position_embeddings: 1 << 20 } : {};
+    dir = buildModelFolder(mkdtempSync(join(server.scratch, 'ui-model-')), { seed, config }).dir;
+    models.set(key, dir);
   }
   return dir;
 }
@@ -67,6 +70,16 @@ function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
+/** Small-model-only settings with a long budget: a solve that runs until stopped. */
+const longSolve = (server: CodeServer): Record<string, unknown> => ({
+  smallModel: testModel(server, 1, true),
+  device: 'cpu',
+  'largeModel.provider': 'none',
+  policy: 'never',
+  temperature: 0,
+  'budgets.maxTokens': 100_000,
+});
+
 export const uiTests: UiTest[] = [
   {
     title: 'palette: Solve with SplitReason on a typed problem fills the panel, offloaded steps marked',
@@ -98,14 +111,7 @@ export const uiTests: UiTest[] = [
   {
     title: 'panel Stop button ends a running solve',
     async run(ctx) {
-      setUserSettings(ctx.server, {
-        smallModel: testModel(ctx.server, 1),
-        device: 'cpu',
-        'largeModel.provider': 'none',
-        policy: 'never',
-        temperature: 0,
-        'budgets.maxTokens': 100_000,
-      });
+      setUserSettings(ctx.server, longSolve(ctx.server));
       await openWorkbench(ctx);
       await runFromPalette(ctx.page, 'SplitReason: Solve with SplitReason');
       await answerInputBox(ctx.page, 'Count to a million.');
@@ -117,6 +123,71 @@ export const uiTests: UiTest[] = [
       await frame.locator('.sr-trace.sr-done').waitFor({ timeout: 30_000 });
       await frame.locator('[data-action="stop"][disabled]').waitFor({ timeout: 10_000 });
       await ctx.page.screenshot({ path: join(ctx.artifacts, 'ui-stop.png') });
+    },
+  },
+  {
+    title: 'editor context menu: Solve with SplitReason solves the selected text',
+    async run(ctx) {
+      setUserSettings(ctx.server, { ...longSolve(ctx.server), 'budgets.maxTokens': 20 });
+      writeFileSync(join(ctx.server.workspace, 'problem.md'), 'What is 3 + 4?\n');
+      await openWorkbench(ctx);
+      const page = ctx.page;
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('problem.md');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'problem.md' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+      await editor.waitFor({ timeout: 10_000 });
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await editor.click({ button: 'right' });
+      // VS Code focuses a menu item under the pointer; Enter runs it (a synthetic click can
+      // land before the menu accepts mouse input).
+      await page.locator('.monaco-menu .action-item', { hasText: 'Solve with SplitReason' }).first().hover({ timeout: 10_000 });
+      await page.locator('.monaco-menu .action-item.focused', { hasText: 'Solve with SplitReason' }).waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      const frame = panelFrame(page);
+      await frame.locator('.sr-problem', { hasText: 'What is 3 + 4?' }).waitFor({ timeout: 60_000 });
+      await frame.locator('.sr-trace.sr-done').waitFor({ timeout: 60_000 });
+    },
+  },
+  {
+    title: 'a second solve while one runs asks, and "Open Another Panel" opens a second panel',
+    async run(ctx) {
+      setUserSettings(ctx.server, longSolve(ctx.server));
+      await openWorkbench(ctx);
+      const page = ctx.page;
+      await runFromPalette(page, 'SplitReason: Solve with SplitReason');
+      await answerInputBox(page, 'Count to a million.');
+      await panelFrame(page).locator('.sr-seg.sr-small[data-seg]').first().waitFor({ timeout: 60_000 });
+      await runFromPalette(page, 'SplitReason: Solve with SplitReason');
+      await answerInputBox(page, 'Count to two million.');
+      const toast = page.locator('.notification-toast', { hasText: 'SplitReason is still solving' });
+      await toast.locator('.monaco-button', { hasText: 'Open Another Panel' }).click({ timeout: 10_000 });
+      await page.locator('.tab', { hasText: 'SplitReason' }).nth(1).waitFor({ timeout: 10_000 });
+      const tabs = await page.locator('.tab', { hasText: 'SplitReason' }).count();
+      if (tabs !== 2) throw new Error(`expected two SplitReason panels, found ${tabs}`);
+      // Both solves are stopped from the palette, which acts on one running panel at a time.
+      await runFromPalette(page, 'SplitReason: Stop Solving');
+      await runFromPalette(page, 'SplitReason: Stop Solving');
+      await page.locator('.statusbar-item', { hasText: '· idle' }).first().waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    title: 'status bar item shows model, device and state and opens the actions',
+    async run(ctx) {
+      setUserSettings(ctx.server, { smallModel: testModel(ctx.server, 1), device: 'cpu' });
+      await openWorkbench(ctx);
+      const item = ctx.page.locator('.statusbar-item', { hasText: 'SplitReason:' }).first();
+      const text = (await item.textContent()) ?? '';
+      if (!/SplitReason: .*ui-model-.* · cpu · idle/.test(text)) throw new Error(`status bar text: ${JSON.stringify(text)}`);
+      await item.click();
+      const rows = ctx.page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'Solve with SplitReason' }).first().waitFor({ timeout: 10_000 });
+      for (const label of ['Download a model', 'Configure the large model', 'Set API key', 'Open a saved trace']) {
+        if ((await rows.filter({ hasText: label }).count()) !== 1) throw new Error(`the actions quick pick lacks "${label}"`);
+      }
+      await ctx.page.keyboard.press('Escape');
     },
   },
 ];
