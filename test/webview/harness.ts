@@ -176,7 +176,7 @@ export class WebviewPage {
     await page.addInitScript({ path: join(__dirname, 'page', 'stub.js') });
     await page.addInitScript({ path: join(__dirname, 'page', 'probes.js') });
     await page.goto(url);
-    await page.waitForFunction('document.readyState === "complete"');
+    await page.waitForLoadState('load');
     return p;
   }
 

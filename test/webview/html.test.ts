@@ -52,7 +52,15 @@ test('title and URIs are escaped', () => {
 test('a weak nonce or a cspSource that smuggles directives is refused with a reason', () => {
   assert.throws(() => page({ nonce: 'short' }), /nonce must be at least 16 base64 characters/);
   assert.throws(() => page({ nonce: "abcdefghijklmnopqrstuv' 'unsafe-inline" }), /nonce/);
-  assert.throws(() => page({ cspSource: "https://x; script-src 'unsafe-inline'" }), /cspSource must be one CSP source expression/);
+  assert.throws(() => page({ cspSource: "https://x; script-src 'unsafe-inline'" }), /cspSource must be CSP source expressions/);
+  assert.throws(() => page({ cspSource: "https://x 'unsafe-inline'" }), /cspSource/);
+  assert.throws(() => page({ cspSource: ' ' }), /cspSource/);
+});
+
+test('VS Code for the web reports several sources: all of them go into each directive', () => {
+  const d = directives(contentSecurityPolicy("'self' https://*.vscode-cdn.net", 'abcdefghijklmnopqrstuv=='));
+  assert.deepEqual(d.get('font-src'), ["'self'", 'https://*.vscode-cdn.net']);
+  assert.deepEqual(d.get('style-src'), ["'self'", 'https://*.vscode-cdn.net', "'nonce-abcdefghijklmnopqrstuv=='"]);
 });
 
 test('makeNonce gives distinct 24-character base64 nonces', () => {

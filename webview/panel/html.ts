@@ -4,7 +4,7 @@
  */
 
 export interface PanelHtmlOptions {
-  /** `webview.cspSource`: the origin the extension's own files are served from. */
+  /** `webview.cspSource`: where the extension's own files are served from (one or more sources). */
   cspSource: string;
   /** Fresh per page load: the only key that lets a script run. */
   nonce: string;
@@ -84,9 +84,17 @@ function checkNonce(nonce: string): void {
   }
 }
 
+/**
+ * webview.cspSource: one source expression on the desktop, several on VS Code for the web
+ * ("'self' https://*.vscode-cdn.net"). Hosts, schemes and 'self' only: anything that could end
+ * the directive or add a keyword such as 'unsafe-inline' is refused.
+ */
 function checkSource(source: string): void {
-  if (!/^[^\s;',"]+$/.test(source)) {
-    throw new Error(`panelHtml: cspSource must be one CSP source expression such as webview.cspSource (got ${JSON.stringify(source)})`);
+  const parts = source.trim().split(/ +/);
+  if (!source.trim() || !parts.every((p) => p === "'self'" || /^[^\s;',"]+$/.test(p))) {
+    throw new Error(
+      `panelHtml: cspSource must be CSP source expressions (hosts, schemes or 'self') such as webview.cspSource (got ${JSON.stringify(source)})`,
+    );
   }
 }
 

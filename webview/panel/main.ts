@@ -27,13 +27,16 @@ const toolbar = createToolbar(toolbarEl, post, () => ({
   answer: view.model.done?.answer ?? null,
 }));
 
+/** Rendering time per frame; a bigger backlog continues in the next frame. */
+const FRAME_BUDGET_MS = 12;
+
 let scheduled = false;
 const schedule = (): void => {
   if (scheduled) return;
   scheduled = true;
   requestAnimationFrame(() => {
     scheduled = false;
-    view.flush();
+    if (view.flush(FRAME_BUDGET_MS)) schedule();
     const m = view.model;
     toolbar.update({
       running,

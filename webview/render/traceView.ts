@@ -31,6 +31,8 @@ export class TraceView {
   private readonly parts: Parts;
   private openEl: HTMLElement;
   private openVersion = -1;
+  /** Closed blocks not rendered yet (see flush's budget). */
+  private queue: Block[] = [];
   /** Elements of segments still being written, in closed blocks: updated when the segment ends. */
   private live = new Map<number, HTMLElement[]>();
   private closedCtx: BlockContext;
@@ -70,6 +72,7 @@ export class TraceView {
     this.model = new TraceModel(problem);
     [this.closedCtx, this.openCtx] = this.contexts();
     this.live.clear();
+    this.queue = [];
     this.openVersion = -1;
     this.openEl.remove();
     for (const el of [this.parts.body.think, this.parts.body.answer, this.parts.notes, this.parts.final]) el.replaceChildren();
@@ -79,8 +82,13 @@ export class TraceView {
     this.root.classList.remove('sr-done');
   }
 
-  /** Brings the DOM up to date with the model. */
-  flush(): void {
+  /**
+   * Brings the DOM up to date with the model. With a budget (ms), closed blocks beyond it wait
+   * for the next call, so a huge batch (a replayed trace, a 1 MB line) is spread over frames
+   * and the panel stays responsive. Returns whether work is left.
+   */
+  flush(budgetMs = Infinity): boolean {
+    const t0 = performance.now();
     const m = this.model;
     const changes = m.takeChanges();
     if (changes.start) {
@@ -88,37 +96,47 @@ export class TraceView {
       renderLegend(this.parts.legend, m.start);
     }
     if (changes.start || changes.stats) renderStats(this.parts.stats, m);
-
-    const closed = m.stream.takeClosed();
-    if (closed.length > 0) this.appendClosed(closed);
-    for (const id of changes.ended) this.segmentEnded(id);
-    if (closed.length > 0 || changes.ended.length > 0 || m.stream.version !== this.openVersion) this.renderOpen();
-
     for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
     if (changes.done) this.renderDone();
     if (m.ignored > 0) {
       this.parts.ignored.hidden = false;
       this.parts.ignored.textContent = `${m.ignored} malformed trace event${m.ignored === 1 ? '' : 's'} ignored`;
     }
+
+    for (const b of m.stream.takeClosed()) this.queue.push(b);
+    for (const id of changes.ended) this.segmentEnded(id);
+    if (this.queue.length > 0) {
+      this.openEl.remove(); // the open block comes after every closed one
+      this.openVersion = -1;
+      this.appendClosed(t0 + budgetMs);
+      if (this.queue.length > 0) {
+        this.root.setAttribute('aria-busy', 'true');
+        return true;
+      }
+    }
+    if (changes.ended.length > 0 || m.stream.version !== this.openVersion) this.renderOpen();
+    this.root.removeAttribute('aria-busy');
+    return false;
   }
 
-  private appendClosed(blocks: Block[]): void {
-    this.openEl.remove();
-    let part: Part | null = null;
-    let frag = document.createDocumentFragment();
-    const flushFrag = (): void => {
-      if (part) this.parts.body[part].append(frag);
-      frag = document.createDocumentFragment();
-    };
-    for (const b of blocks) {
-      if (b.part !== part) {
-        flushFrag();
-        part = b.part;
-        if (part === 'think') this.parts.think.classList.remove('sr-empty');
+  /**
+   * Renders queued closed blocks, in order, until the deadline. With a deadline, each block is
+   * laid out before the clock is read: laying out a new block costs the browser several times
+   * what building it costs, and that work belongs to the same frame.
+   */
+  private appendClosed(deadline: number): void {
+    const measure = Number.isFinite(deadline);
+    let done = 0;
+    while (done < this.queue.length) {
+      const b = this.queue[done++];
+      if (b.part === 'think') this.parts.think.classList.remove('sr-empty');
+      this.parts.body[b.part].append(renderBlock(b, this.closedCtx));
+      if (measure) {
+        void this.root.offsetHeight; // forces layout of what was just appended
+        if (performance.now() > deadline) break;
       }
-      frag.append(renderBlock(b, this.closedCtx));
     }
-    flushFrag();
+    this.queue.splice(0, done);
   }
 
   private renderOpen(): void {

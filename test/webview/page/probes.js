@@ -43,11 +43,13 @@
 
   window.__probe = {
     frame,
+    /** Posts a host message; resolves once the panel has rendered all of it (it spreads big batches over frames). */
     async send(msg) {
       const seen = new Promise((r) => window.addEventListener('message', () => r(), { once: true }));
       window.postMessage(msg, '*');
       await seen;
       await frame();
+      while (document.querySelector('[aria-busy="true"]')) await frame();
     },
     /** For each element of a segment: id, classes, text, colours. */
     segments(selector = '#sr-trace [data-seg]') {
@@ -97,9 +99,11 @@
     visibleText(selector) {
       const el = document.querySelector(selector);
       if (!el) throw new Error(`no element ${selector}`);
-      const clone = el.cloneNode(true);
-      for (const m of clone.querySelectorAll('.katex-mathml')) m.remove();
-      return clone.textContent;
+      const skipMathml = (n) => (n.nodeType === 1 && n.classList.contains('katex-mathml') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT);
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, { acceptNode: skipMathml });
+      let text = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeType === 3) text += n.data;
+      return text;
     },
     count(selector) {
       return document.querySelectorAll(selector).length;
