@@ -202,7 +202,11 @@ export class SolvePanel implements vscode.Disposable {
   private async insert(text: string): Promise<void> {
     const editor = this.actions.insertTarget();
     if (editor) {
-      await editor.edit((b) => (editor.selection.isEmpty ? b.insert(editor.selection.active, text) : b.replace(editor.selection, text)));
+      // After a selection (usually the problem that was solved), never over it.
+      const sel = editor.selection;
+      const at = sel.isEmpty ? sel.active : sel.end;
+      const lead = sel.isEmpty || at.character === 0 ? '' : '\n\n';
+      await editor.edit((b) => b.insert(at, lead + text));
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);
       return;
     }

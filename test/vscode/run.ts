@@ -96,7 +96,7 @@ async function runUiTests(server: CodeServer, browser: Browser): Promise<Outcome
   const outcomes: Outcome[] = [];
   for (const t of uiTests) {
     if (grep && !t.title.includes(grep)) continue;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     const consoleLog = join(ARTIFACTS, `ui-console-${outcomes.length + 1}.log`);
     page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));

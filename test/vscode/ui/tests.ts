@@ -4,11 +4,12 @@
  * repo as a development extension.
  */
 import type { FrameLocator, Page } from 'playwright-core';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeServer } from '../codeServer';
 import { REPO } from '../codeServer';
 import { buildModelFolder } from '../../../src/engine/builder';
+import { parseTrace } from '../../../src/vscode/traceFile';
 
 export interface UiContext {
   page: Page;
@@ -66,6 +67,16 @@ async function answerInputBox(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
@@ -106,6 +117,19 @@ export const uiTests: UiTest[] = [
       const text = (await big.textContent()) ?? '';
       if (text.trim() === '') throw new Error('the offloaded segment shows no text');
       await ctx.page.screenshot({ path: join(ctx.artifacts, 'ui-solve.png') });
+
+      // Copy as Markdown: the webview builds the text, the host puts it on the clipboard.
+      await frame.locator('[data-action="markdown"]:not([disabled])').click();
+      await waitUntil('the clipboard holds the Markdown', async () => (await ctx.page.evaluate<string>('navigator.clipboard.readText()')).includes('**Problem.** What is 17 + 25?'));
+
+      // Save trace: the host asks where (VS Code's own save dialog here) and writes .jsonl.
+      await frame.locator('[data-action="save"]:not([disabled])').click();
+      await ctx.page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+      await ctx.page.keyboard.press('Enter');
+      const saved = await waitUntil('the trace file', async () => readdirSync(ctx.server.workspace).find((f) => /^splitreason-trace-.*\.jsonl$/.test(f)));
+      const events = parseTrace(readFileSync(join(ctx.server.workspace, saved), 'utf8'));
+      if (!events.some((e) => e.type === 'segment' && e.source === 'big')) throw new Error('the saved trace has no offloaded segment');
+      if (events.at(-1)?.type !== 'done') throw new Error('the saved trace does not end with done');
     },
   },
   {
@@ -149,6 +173,12 @@ export const uiTests: UiTest[] = [
       const frame = panelFrame(page);
       await frame.locator('.sr-problem', { hasText: 'What is 3 + 4?' }).waitFor({ timeout: 60_000 });
       await frame.locator('.sr-trace.sr-done').waitFor({ timeout: 60_000 });
+      // Insert into editor writes into problem.md, the editor the solve came from.
+      await frame.locator('[data-action="insert"]:not([disabled])').click();
+      const lines = page.locator('.editor-instance .monaco-editor .view-lines .view-line');
+      await waitUntil('text inserted below the problem', async () => (await lines.count()) > 2);
+      const texts = await lines.allTextContents();
+      if (!texts.some((t) => t.replace(/\u00a0/g, ' ').includes('What is 3 + 4?'))) throw new Error(`the problem was overwritten: ${JSON.stringify(texts)}`);
     },
   },
   {
