@@ -1,7 +1,8 @@
 /**
  * Engine speed against its peers on the same model file and threads: transformers.js
  * generate() (the peer), and a bare loop of session.run on pre-made inputs (the floor no host
- * code can beat). Prints tokens/s and ratios; a benchmark, never a test.
+ * code can beat). Repeats are interleaved (engine, peer, floor, engine, …) so that load from
+ * other processes falls on all three alike. Prints tokens/s and ratios; never a test.
  */
 import * as ort from 'onnxruntime-node';
 import { basename, dirname, join } from 'node:path';
@@ -15,34 +16,44 @@ export interface EngineBenchOptions {
   repeats: number;
 }
 
+interface Speed {
+  prefill: number;
+  decode: number;
+}
 export interface EngineBenchResult {
-  engine: { prefill: number; decode: number };
-  transformers?: { prefill: number; decode: number };
-  bare: { prefill: number; decode: number };
+  engine: Speed;
+  transformers?: Speed;
+  bare: Speed;
+}
+
+interface Runner {
+  measure(): Promise<Speed>;
+  close(): Promise<void>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const prompt = (n: number) => Array.from({ length: n }, (_, i) => 32 + ((i * 7) % 90));
+const perSecond = (tokens: number, ms: number) => tokens / (ms / 1000);
 
-async function engine(o: EngineBenchOptions): Promise<{ prefill: number; decode: number }> {
+async function engineRunner(o: EngineBenchOptions): Promise<Runner> {
   const model = await LocalModel.load(o.dir, { device: 'cpu', threads: o.threads });
-  const pre: number[] = [];
-  const dec: number[] = [];
-  for (let r = 0; r < o.repeats; r++) {
-    const g = await model.generator();
-    let t = performance.now();
-    await g.append(prompt(o.context), { logits: 'none' });
-    pre.push(o.context / ((performance.now() - t) / 1000));
-    t = performance.now();
-    for await (const _ of g.generate({ maxTokens: o.decode })) void _;
-    dec.push(o.decode / ((performance.now() - t) / 1000));
-    g.dispose();
-  }
-  await model.dispose();
-  return { prefill: median(pre), decode: median(dec) };
+  return {
+    async measure() {
+      const g = await model.generator();
+      let t = performance.now();
+      await g.append(prompt(o.context), { logits: 'none' });
+      const prefill = perSecond(o.context, performance.now() - t);
+      t = performance.now();
+      for await (const _ of g.generate({ maxTokens: o.decode })) void _;
+      const decode = perSecond(o.decode, performance.now() - t);
+      g.dispose();
+      return { prefill, decode };
+    },
+    close: () => model.dispose(),
+  };
 }
 
-async function transformers(o: EngineBenchOptions): Promise<{ prefill: number; decode: number } | undefined> {
+async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undefined> {
   let tf: typeof import('@huggingface/transformers');
   try {
     tf = await import('@huggingface/transformers');
@@ -62,19 +73,22 @@ async function transformers(o: EngineBenchOptions): Promise<{ prefill: number; d
     await model.generate({ input_ids: ids, max_new_tokens: n, min_new_tokens: n, do_sample: false } as never);
     return performance.now() - t;
   };
-  const pre: number[] = [];
-  const dec: number[] = [];
-  for (let r = 0; r < o.repeats; r++) {
-    const one = await run(1); // prefill plus one sampled token
-    const all = await run(o.decode + 1);
-    pre.push(o.context / (one / 1000));
-    dec.push(o.decode / ((all - one) / 1000));
-  }
-  await model.dispose();
-  return { prefill: median(pre), decode: median(dec) };
+  return {
+    async measure() {
+      const one = await run(1); // prefill plus one token
+      const all = await run(o.decode + 1);
+      return { prefill: perSecond(o.context, one), decode: perSecond(o.decode, all - one) };
+    },
+    close: async () => {
+      await model.dispose();
+    },
+  };
 }
 
-async function bare(o: EngineBenchOptions, cfg: LocalModel['config']): Promise<{ prefill: number; decode: number }> {
+async function bareRunner(o: EngineBenchOptions): Promise<Runner> {
+  const probe = await LocalModel.load(o.dir, { device: 'cpu' });
+  const cfg = probe.config;
+  await probe.dispose();
   const session = await ort.InferenceSession.create(join(o.dir, 'onnx', 'model.onnx'), {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -92,42 +106,51 @@ async function bare(o: EngineBenchOptions, cfg: LocalModel['config']): Promise<{
         f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
     return f;
   };
-  const pre: number[] = [];
-  const dec: number[] = [];
-  for (let r = 0; r < o.repeats; r++) {
-    const prefillFeeds = feeds(prompt(o.context), 0);
-    let t = performance.now();
-    const out = await session.run(prefillFeeds);
-    pre.push(o.context / ((performance.now() - t) / 1000));
-    // the same step inputs every time: no cache growth, no sampling, no host work at all
-    const stepFeeds = feeds([65], o.context, out);
-    t = performance.now();
-    for (let i = 0; i < o.decode; i++) await session.run(stepFeeds);
-    dec.push(o.decode / ((performance.now() - t) / 1000));
-  }
-  await session.release();
-  return { prefill: median(pre), decode: median(dec) };
+  return {
+    async measure() {
+      const prefillFeeds = feeds(prompt(o.context), 0);
+      let t = performance.now();
+      const out = await session.run(prefillFeeds);
+      const prefill = perSecond(o.context, performance.now() - t);
+      // the same step inputs every time, at the middle of the decoded range: no cache
+      // bookkeeping, no sampling, no host work at all
+      const stepFeeds = feeds([65], o.context, out);
+      t = performance.now();
+      for (let i = 0; i < o.decode; i++) await session.run(stepFeeds);
+      return { prefill, decode: perSecond(o.decode, performance.now() - t) };
+    },
+    close: () => session.release(),
+  };
 }
 
 export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBenchResult> {
-  const model = await LocalModel.load(o.dir, { device: 'cpu' });
-  const cfg = model.config;
-  await model.dispose();
-  // interleave-free order, each measured with its own warm-up run
-  return { engine: await engine(o), transformers: await transformers(o), bare: await bare(o, cfg) };
+  const runners = { engine: await engineRunner(o), transformers: await transformersRunner(o), bare: await bareRunner(o) };
+  const samples: Record<string, Speed[]> = { engine: [], transformers: [], bare: [] };
+  try {
+    for (let r = 0; r <= o.repeats; r++) {
+      for (const [name, runner] of Object.entries(runners)) {
+        if (!runner) continue;
+        const s = await runner.measure();
+        if (r > 0) samples[name].push(s); // round 0 warms up
+      }
+    }
+  } finally {
+    for (const runner of Object.values(runners)) await runner?.close();
+  }
+  const med = (xs: Speed[]): Speed => ({ prefill: median(xs.map((x) => x.prefill)), decode: median(xs.map((x) => x.decode)) });
+  return { engine: med(samples.engine), transformers: runners.transformers ? med(samples.transformers) : undefined, bare: med(samples.bare) };
 }
 
 export function formatEngineBench(name: string, o: EngineBenchOptions, r: EngineBenchResult): string {
   const f = (x: number) => x.toFixed(1).padStart(8);
   const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) + '×' : 'n/a');
-  const lines = [
-    `model ${name}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats})`,
+  return [
+    `model ${name}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
     `                    prefill tok/s   decode tok/s`,
     `  engine            ${f(r.engine.prefill)}        ${f(r.engine.decode)}`,
     `  transformers.js   ${r.transformers ? f(r.transformers.prefill) : '     n/a'}        ${r.transformers ? f(r.transformers.decode) : '     n/a'}`,
     `  bare session.run  ${f(r.bare.prefill)}        ${f(r.bare.decode)}`,
     `  engine / transformers.js: prefill ${ratio(r.engine.prefill, r.transformers?.prefill)}, decode ${ratio(r.engine.decode, r.transformers?.decode)}   (goal ≥ 1.2×)`,
     `  engine / bare loop:       prefill ${ratio(r.engine.prefill, r.bare.prefill)}, decode ${ratio(r.engine.decode, r.bare.decode)}   (goal ≥ 0.9×)`,
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }
