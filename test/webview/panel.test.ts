@@ -212,8 +212,8 @@ test('streaming one event per frame ends in exactly the DOM of a one-shot replay
         // Segment 1 (large model) has begun and written nothing yet.
         assert.equal(await streamed.probe('count', '.sr-marker.sr-pending[data-seg="1"]'), 1, 'offload in flight is shown');
       }
-      if (!tagged && (await streamed.probe<number>('count', '.sr-think-body > .sr-line:not(.sr-open)')) > 0) {
-        await streamed.probe('tag', '.sr-think-body > .sr-line:not(.sr-open)');
+      if (!tagged && (await streamed.probe<number>('count', '.sr-think-body .sr-chunk > .sr-line')) > 0) {
+        await streamed.probe('tag', '.sr-think-body .sr-chunk > .sr-line');
         tagged = true;
       }
     }

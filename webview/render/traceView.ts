@@ -10,6 +10,7 @@ import type { Block, Part } from '../trace/blockStream';
 import { TraceModel } from '../trace/model';
 import { isFailed, SegmentTable } from '../trace/segments';
 import { renderBlock, type BlockContext } from './blockDom';
+import { BlockList } from './blockList';
 import { renderLegend } from './legend';
 import { renderMath } from './math';
 import { renderStats } from './statsBar';
@@ -20,7 +21,7 @@ interface Parts {
   legend: HTMLElement;
   stats: HTMLElement;
   think: HTMLDetailsElement;
-  body: Record<Part, HTMLElement>;
+  blocks: Record<Part, BlockList>;
   final: HTMLElement;
   notes: HTMLElement;
   ignored: HTMLElement;
@@ -29,7 +30,8 @@ interface Parts {
 export class TraceView {
   model: TraceModel;
   private readonly parts: Parts;
-  private openEl: HTMLElement;
+  /** The part whose block list shows the open block, if any. */
+  private openPart: Part | null = null;
   private openVersion = -1;
   /** Closed blocks not rendered yet (see flush's budget). */
   private queue: Block[] = [];
@@ -41,7 +43,6 @@ export class TraceView {
   constructor(readonly root: HTMLElement, problem = '') {
     this.model = new TraceModel(problem);
     this.parts = buildSkeleton(root);
-    this.openEl = document.createElement('div');
     attachTooltip(root, () => this.model);
     [this.closedCtx, this.openCtx] = this.contexts();
   }
@@ -74,8 +75,10 @@ export class TraceView {
     this.live.clear();
     this.queue = [];
     this.openVersion = -1;
-    this.openEl.remove();
-    for (const el of [this.parts.body.think, this.parts.body.answer, this.parts.notes, this.parts.final]) el.replaceChildren();
+    this.openPart = null;
+    this.parts.blocks.think.clear();
+    this.parts.blocks.answer.clear();
+    for (const el of [this.parts.notes, this.parts.final]) el.replaceChildren();
     this.parts.final.hidden = true;
     this.parts.think.classList.add('sr-empty');
     this.parts.ignored.hidden = true;
@@ -106,7 +109,7 @@ export class TraceView {
     for (const b of m.stream.takeClosed()) this.queue.push(b);
     for (const id of changes.ended) this.segmentEnded(id);
     if (this.queue.length > 0) {
-      this.openEl.remove(); // the open block comes after every closed one
+      this.hideOpen(); // the open block comes after every closed one
       this.openVersion = -1;
       this.appendClosed(t0 + budgetMs);
       if (this.queue.length > 0) {
@@ -130,7 +133,7 @@ export class TraceView {
     while (done < this.queue.length) {
       const b = this.queue[done++];
       if (b.part === 'think') this.parts.think.classList.remove('sr-empty');
-      this.parts.body[b.part].append(renderBlock(b, this.closedCtx));
+      this.parts.blocks[b.part].append(renderBlock(b, this.closedCtx));
       if (measure) {
         void this.root.offsetHeight; // forces layout of what was just appended
         if (performance.now() > deadline) break;
@@ -148,9 +151,14 @@ export class TraceView {
     if (!hasText && el.classList.contains('sr-gap')) el.className = '';
     el.classList.add('sr-open');
     if (hasText && open.part === 'think') this.parts.think.classList.remove('sr-empty');
-    this.openEl.remove();
-    this.parts.body[open.part].append(el);
-    this.openEl = el;
+    if (this.openPart !== open.part) this.hideOpen();
+    this.parts.blocks[open.part].setOpen(el);
+    this.openPart = open.part;
+  }
+
+  private hideOpen(): void {
+    if (this.openPart) this.parts.blocks[this.openPart].setOpen(null);
+    this.openPart = null;
   }
 
   private segmentEnded(id: number): void {
@@ -224,7 +232,7 @@ function buildSkeleton(root: HTMLElement): Parts {
   const ignored = el('div', 'sr-note sr-warning sr-ignored');
   ignored.hidden = true;
   root.replaceChildren(problem, meta, think, answer, final, notes, ignored);
-  return { problem, legend, stats, think, body: { think: thinkBody, answer }, final, notes, ignored };
+  return { problem, legend, stats, think, blocks: { think: new BlockList(thinkBody), answer: new BlockList(answer) }, final, notes, ignored };
 }
 
 function renderProblem(el: HTMLElement, problem: string): void {
