@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '../..');
@@ -17,7 +17,7 @@ export interface CodeServer {
   scratch: string;
   workspace: string;
   /** http://127.0.0.1:PORT/?folder=… plus an optional extension development/test payload. */
-  pageUrl(payload?: { extensionDevelopmentPath: string; extensionTestsPath?: string }): string;
+  pageUrl(payload?: { extensionDevelopmentPath: string | string[]; extensionTestsPath?: string }): string;
   stop(): Promise<void>;
 }
 
@@ -46,7 +46,15 @@ async function waitHealthy(url: string, child: ChildProcess, deadline: number): 
   throw new Error(`code-server did not answer ${url}/healthz in time`);
 }
 
-export async function startCodeServer(scratch: string, env: Record<string, string> = {}): Promise<CodeServer> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Extension folders to install before start (copied as {publisher}.{name}-{version}). */
+  extensions?: string[];
+  /** Extension ids allowed to use proposed API. */
+  enableProposedApi?: string[];
+}
+
+export async function startCodeServer(scratch: string, opts: StartOptions = {}): Promise<CodeServer> {
   if (!existsSync(CODE_SERVER_BIN)) {
     throw new Error(`code-server is not installed at ${CODE_SERVER_BIN}; run: bash scripts/install-code-server.sh`);
   }
@@ -76,6 +84,10 @@ export async function startCodeServer(scratch: string, env: Record<string, strin
       2,
     ),
   );
+  for (const dir of opts.extensions ?? []) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    cpSync(dir, join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
+  }
   const port = await freePort();
   const log = createWriteStream(join(scratch, 'code-server.log'));
   const child = spawn(
@@ -88,6 +100,7 @@ export async function startCodeServer(scratch: string, env: Record<string, strin
       '--disable-workspace-trust',
       '--user-data-dir', dirs['user-data'],
       '--extensions-dir', dirs.extensions,
+      ...(opts.enableProposedApi ?? []).flatMap((id) => ['--enable-proposed-api', id]),
       dirs.workspace,
     ],
     {
@@ -100,7 +113,7 @@ export async function startCodeServer(scratch: string, env: Record<string, strin
         XDG_CONFIG_HOME: dirs.config,
         XDG_DATA_HOME: dirs.data,
         XDG_CACHE_HOME: dirs.cache,
-        ...env,
+        ...opts.env,
       },
     },
   );
@@ -138,7 +151,7 @@ export async function startCodeServer(scratch: string, env: Record<string, strin
       let q = `?folder=${encodeURIComponent(dirs.workspace)}`;
       if (payload) {
         const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
-        const pairs: [string, string][] = [['extensionDevelopmentPath', remote(payload.extensionDevelopmentPath)]];
+        const pairs: [string, string][] = [payload.extensionDevelopmentPath].flat().map((p) => ['extensionDevelopmentPath', remote(p)]);
         if (payload.extensionTestsPath) pairs.push(['extensionTestsPath', remote(payload.extensionTestsPath)]);
         q += `&payload=${encodeURIComponent(JSON.stringify(pairs))}`;
       }

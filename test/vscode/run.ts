@@ -10,7 +10,7 @@
  */
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync, appendFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCodeServer, REPO, type CodeServer } from './codeServer';
 import type { HostTestResult } from './suite/index';
@@ -35,8 +35,19 @@ interface Outcome {
   error?: string;
 }
 
+const LM_ECHO_SRC = join(REPO, 'test/vscode/fixtures/lm-echo');
+const LM_ECHO = join(OUT, 'lm-echo');
+
+/** The echo language model the vscode-lm tests talk to, installed beside the extension. */
+async function compileLmEcho(): Promise<void> {
+  mkdirSync(LM_ECHO, { recursive: true });
+  copyFileSync(join(LM_ECHO_SRC, 'package.json'), join(LM_ECHO, 'package.json'));
+  await build({ entryPoints: [join(LM_ECHO_SRC, 'extension.ts')], outfile: join(LM_ECHO, 'extension.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+}
+
 async function compileSuite(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
+  await compileLmEcho();
   const entries = readdirSync(SUITE_DIR).filter((f) => f === 'index.ts' || f.endsWith('.suite.ts'));
   await build({
     entryPoints: entries.map((f) => join(SUITE_DIR, f)),
@@ -120,9 +131,11 @@ async function main(): Promise<number> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await compileSuite();
   const resultFile = join(ARTIFACTS, 'host-result.json');
+  // code-server honours one extensionDevelopmentPath, so the echo model is installed instead.
   const server = await startCodeServer(join(ARTIFACTS, 'scratch'), {
-    SPLITREASON_VSCODE_RESULT: resultFile,
-    ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}),
+    env: { SPLITREASON_VSCODE_RESULT: resultFile, ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}) },
+    extensions: [LM_ECHO],
+    enableProposedApi: ['splitreason-test.lm-echo'],
   });
   let browser: Browser | undefined;
   const outcomes: Outcome[] = [];

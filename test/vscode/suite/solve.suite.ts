@@ -94,6 +94,26 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.match(message, /splitreason\.largeModel\.baseUrl is "".*needs the API's base URL/);
   });
 
+  it('vscode-lm: a chat model from VS Code\'s Language Model API writes the offloaded steps', async () => {
+    restore = await configure({
+      smallModel: testModel(1),
+      device: 'cpu',
+      'largeModel.provider': 'vscode-lm',
+      'largeModel.model': 'echo',
+      policy: 'always',
+      temperature: 0,
+      'budgets.maxTokens': 60,
+    });
+    const outcome = await solve('What is 17 + 25?');
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    const trace = traceOf(api, outcome);
+    const bigIds = new Set(of(trace, 'segment').filter((s) => s.source === 'big').map((s) => s.id));
+    const bigText = of(trace, 'text').filter((t) => bigIds.has(t.id)).map((t) => t.text).join('');
+    assert.match(bigText, /The echo model read: What is 17 \+ 25\?/);
+    assert.match(of(trace, 'start')[0]?.bigModel ?? '', /vscode-lm/);
+    assert.deepEqual(of(trace, 'segmentEnd').filter((e) => e.reason === 'failed'), []);
+  });
+
   it('with vscode-lm and no language model available, the segment fails and the small model carries on', async () => {
     restore = await configure({
       smallModel: testModel(1),
