@@ -239,18 +239,13 @@ export class SolvePanel implements vscode.Disposable {
   private html(): string {
     const w = this.panel.webview;
     const at = (...p: string[]): string => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    // VS Code for the web reports several sources ("'self' https://*.vscode-cdn.net"), while
-    // panelHtml accepts one expression: it gets a stand-in host that is then swapped for the list.
-    const single = /^[^\s;',"]+$/.test(w.cspSource);
-    const stand = 'https://csp-source.splitreason.invalid';
-    const html = panelHtml({
-      cspSource: single ? w.cspSource : stand,
+    return panelHtml({
+      cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: at('dist', 'webview', 'panel.js'),
       styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('media', 'panel.css')],
       title: 'SplitReason',
     });
-    return single ? html : html.split(stand).join(w.cspSource.replace(/[^\w\s'*:/.-]/g, ''));
   }
 
   dispose(): void {
