@@ -73,11 +73,13 @@ export async function downloadModelCommand(deps: DownloadDeps, arg?: unknown): P
     );
     deps.log.info(`download: ${chosen.id} installed in ${dir}`);
     if (settings.smallModel !== chosen.id && chosen.role !== 'big') {
-      const use = await vscode.window.showInformationMessage(`SplitReason: ${chosen.title} is installed.`, 'Use as Small Model');
-      if (use) {
-        await vscode.workspace.getConfiguration('splitreason').update('smallModel', chosen.id, vscode.ConfigurationTarget.Global);
-        if (chosen.policy) await vscode.workspace.getConfiguration('splitreason').update('policy', chosen.policy, vscode.ConfigurationTarget.Global);
-      }
+      // Not awaited: the command is done when the files are; the offer stays until answered.
+      void vscode.window.showInformationMessage(`SplitReason: ${chosen.title} is installed.`, 'Use as Small Model').then(async (use) => {
+        if (!use) return;
+        const config = vscode.workspace.getConfiguration('splitreason');
+        await config.update('smallModel', chosen.id, vscode.ConfigurationTarget.Global);
+        if (chosen.policy) await config.update('policy', chosen.policy, vscode.ConfigurationTarget.Global);
+      });
     }
     return dir;
   } catch (e) {
