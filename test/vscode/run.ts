@@ -8,16 +8,15 @@
  *
  *   node --import tsx test/vscode/run.ts [--host-only | --ui-only] [--grep TEXT]
  */
-import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync, appendFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { compileTests, LM_ECHO_ID } from './compile';
 import { join } from 'node:path';
 import { startCodeServer, REPO, type CodeServer } from './codeServer';
 import type { HostTestResult } from './suite/index';
 import { uiTests } from './ui/tests';
 
 const HOST_TIMEOUT_MS = 8 * 60_000;
-const SUITE_DIR = join(REPO, 'test/vscode/suite');
 // Per run, so that two runs at once (npm test beside a developer's run) never share files.
 const RUN_ID = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
 const OUT = join(REPO, 'out/vscode-test', RUN_ID);
@@ -35,43 +34,6 @@ interface Outcome {
   error?: string;
 }
 
-const LM_ECHO_SRC = join(REPO, 'test/vscode/fixtures/lm-echo');
-const LM_ECHO = join(OUT, 'lm-echo');
-
-/** The echo language model the vscode-lm tests talk to, installed beside the extension. */
-async function compileLmEcho(): Promise<void> {
-  mkdirSync(LM_ECHO, { recursive: true });
-  copyFileSync(join(LM_ECHO_SRC, 'package.json'), join(LM_ECHO, 'package.json'));
-  await build({ entryPoints: [join(LM_ECHO_SRC, 'extension.ts')], outfile: join(LM_ECHO, 'extension.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
-}
-
-async function compileSuite(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  await compileLmEcho();
-  const entries = readdirSync(SUITE_DIR).filter((f) => f === 'index.ts' || f.endsWith('.suite.ts'));
-  await build({
-    entryPoints: entries.map((f) => join(SUITE_DIR, f)),
-    outdir: OUT,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-    external: ['vscode'],
-    plugins: [
-      {
-        // mocha 12's entry is ESM; its CommonJS build must be the one instance that the
-        // runner and every suite share, so it stays outside the bundles.
-        name: 'mocha-cjs',
-        setup(b) {
-          b.onResolve({ filter: /^mocha$/ }, () => ({ path: 'mocha/lib/mocha.cjs', external: true }));
-        },
-      },
-    ],
-  });
-}
-
 function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -80,12 +42,12 @@ function launchBrowser(): Promise<Browser> {
   });
 }
 
-async function runHostTests(server: CodeServer, browser: Browser, resultFile: string): Promise<Outcome[]> {
+async function runHostTests(server: CodeServer, browser: Browser, resultFile: string, indexJs: string): Promise<Outcome[]> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const consoleLog = join(ARTIFACTS, 'host-page-console.log');
   page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
-  await page.goto(server.pageUrl({ extensionDevelopmentPath: REPO, extensionTestsPath: join(OUT, 'index.js') }));
+  await page.goto(server.pageUrl({ extensionDevelopmentPath: REPO, extensionTestsPath: indexJs }));
   const fallback = join(OUT, 'result.json');
   const deadline = Date.now() + HOST_TIMEOUT_MS;
   let found: string | undefined;
@@ -96,7 +58,7 @@ async function runHostTests(server: CodeServer, browser: Browser, resultFile: st
   await page.screenshot({ path: join(ARTIFACTS, 'host-tests.png') }).catch(() => undefined);
   await context.close();
   if (!found) {
-    return [{ title: 'extension host tests', ok: false, error: `no result file after ${HOST_TIMEOUT_MS / 1000} s (see ${consoleLog} and ${join(ARTIFACTS, 'code-server.log')})` }];
+    return [{ title: 'extension host tests', ok: false, error: `no result file after ${HOST_TIMEOUT_MS / 1000} s (see ${consoleLog} and ${join(ARTIFACTS, 'scratch', 'code-server.log')})` }];
   }
   const result = JSON.parse(readFileSync(found, 'utf8')) as HostTestResult;
   if (result.tests.length === 0) return [{ title: 'extension host tests', ok: false, error: 'the host ran no tests' }];
@@ -129,19 +91,19 @@ async function main(): Promise<number> {
     if (!existsSync(join(REPO, f))) throw new Error(`${f} is missing; run: npm run build`);
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  await compileSuite();
+  const compiled = await compileTests(OUT);
   const resultFile = join(ARTIFACTS, 'host-result.json');
   // code-server honours one extensionDevelopmentPath, so the echo model is installed instead.
   const server = await startCodeServer(join(ARTIFACTS, 'scratch'), {
     env: { SPLITREASON_VSCODE_RESULT: resultFile, ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}) },
-    extensions: [LM_ECHO],
-    enableProposedApi: ['splitreason-test.lm-echo'],
+    extensions: [compiled.lmEcho],
+    enableProposedApi: [LM_ECHO_ID],
   });
   let browser: Browser | undefined;
   const outcomes: Outcome[] = [];
   try {
     browser = await launchBrowser();
-    if (!uiOnly) outcomes.push(...(await runHostTests(server, browser, resultFile)));
+    if (!uiOnly) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
     if (!hostOnly) outcomes.push(...(await runUiTests(server, browser)));
   } finally {
     await browser?.close().catch(() => undefined);
