@@ -163,6 +163,12 @@ export class SplitController {
     if (this.abort.signal.aborted) throw new Stop(this.opts.signal?.aborted ? 'cancelled' : 'timeout');
     if (performance.now() > this.deadline) throw new Stop('timeout');
     if (this.stats.smallTokens + this.stats.bigTokens >= this.budgets.maxTokens) throw new Stop('max-tokens');
+    // room for one more token and, inside a tag, the close tag: the model's context is a budget too
+    if (this.contextLeft < 1 + this.tags.close.length) throw new Stop('max-tokens');
+  }
+
+  private get contextLeft(): number {
+    return this.opts.small.config.max_position_embeddings - (this.gen?.length ?? 0);
   }
 
   private get offloadLeft(): number {
@@ -170,7 +176,7 @@ export class SplitController {
   }
 
   private canOffload(): boolean {
-    return !!this.opts.big && this.policy.kind !== 'never' && this.offloadLeft > 0;
+    return !!this.opts.big && this.policy.kind !== 'never' && this.offloadLeft > 0 && this.contextLeft > this.tags.open.length + this.tags.close.length + 1;
   }
 
   private async prefillSmall(): Promise<void> {
@@ -242,7 +248,15 @@ export class SplitController {
     const id = this.beginSegment('big', trigger);
     const started = performance.now();
     const segStart = this.gen!.length;
-    const cap = Math.min(standalone ? this.budgets.maxTokens : this.budgets.segmentCap, this.offloadLeft, this.budgets.maxTokens - this.stats.smallTokens - this.stats.bigTokens);
+    const cap = Math.max(
+      0,
+      Math.min(
+        standalone ? this.budgets.maxTokens : this.budgets.segmentCap,
+        this.offloadLeft,
+        this.budgets.maxTokens - this.stats.smallTokens - this.stats.bigTokens,
+        standalone ? Infinity : this.contextLeft - this.tags.close.length - 1,
+      ),
+    );
     const prefix = renderPrompt(tok, bigUserMessage(this.opts.problem));
     const reasoning = stripTags(this.visible, [this.split.openTag, this.split.closeTag]);
     this.stats.bigPromptTokens += tok.encode(prefix + reasoning).length;

@@ -156,6 +156,19 @@ describe('split controller on programmed models over real HTTP', () => {
     assert.equal(server.requests[0].aborted, true);
   });
 
+  test("the model's context ends a solve as max-tokens, never as an error", async () => {
+    const looping = await LocalModel.load(buildProgrammedModel({ transitions: [[ch('\n'), ch('A')], ...chain('AB', OPEN)], fallback: ch('Z'), maxPositions: 300 }), { device: 'cpu' });
+    try {
+      reset();
+      const events = await collect({ problem: PROBLEM, small: looping, big: provider(), policy: { kind: 'learned' }, budgets: { maxTokens: 100000 } });
+      assert.equal(events.some((e) => e.type === 'error'), false, JSON.stringify(events.find((e) => e.type === 'error')));
+      assert.equal(last(events, 'done').reason, 'max-tokens');
+      assert.ok(texts(events).join('').length > 20);
+    } finally {
+      await looping.dispose();
+    }
+  });
+
   test('no large model configured: small only', async () => {
     const events = await collect({ problem: PROBLEM, small });
     assert.equal((events[0] as { bigModel: string }).bigModel, 'none');
