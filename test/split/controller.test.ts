@@ -121,6 +121,37 @@ describe('split controller on programmed models over real HTTP', () => {
     assert.equal(server.requests[1].text, base + 'x=6*7#');
   });
 
+  const faults: [string, Fault][] = [
+    ['connection reset mid-stream', { kind: 'reset', afterChunks: 1 }],
+    ['HTTP 500', { kind: 'status', status: 500 }],
+    ['429 with Retry-After', { kind: 'status', status: 429, headers: { 'retry-after': '0' } }],
+    ['a stall past the timeout', { kind: 'stall', afterChunks: 1 }],
+    ['a malformed SSE line', { kind: 'malformed', afterChunks: 1 }],
+    ['a stream that ends without [DONE]', { kind: 'noDone', afterChunks: 1 }],
+  ];
+  for (const [name, fault] of faults) {
+    test(`fault once (${name}): retried, the solve completes with the large model's step`, async () => {
+      reset([fault]);
+      const events = await collect({ problem: PROBLEM, small, big: provider({ timeoutMs: 300 }), policy: { kind: 'learned' } });
+      assert.deepEqual(texts(events), ['small:AB', 'big:x=6*7#', 'small:CD\\boxed{42}']);
+      assert.ok(server.requests.length >= 2, `only ${server.requests.length} request(s)`);
+      // a retry continues after what was already received, never from scratch
+      for (const r of server.requests.slice(1)) assert.ok(r.text.startsWith(base) && 'x=6*7# then more words'.startsWith(r.text.slice(base.length)), r.text);
+    });
+    test(`fault every time (${name}): the segment is marked failed, the small model writes it, nothing is lost`, async () => {
+      // from the first byte on: a fault after some text would let the hand-back come first
+      const early = 'afterChunks' in fault ? { ...fault, afterChunks: 0 } : fault;
+      reset([early, early, early]);
+      const events = await collect({ problem: PROBLEM, small, big: provider({ timeoutMs: 300 }), policy: { kind: 'learned' } });
+      const shown = texts(events).join('|');
+      // whatever the large model streamed before failing stays; the small model finishes the step
+      assert.match(shown, /^small:AB\|(big:x=6\*7#\|)?small:(q#)?CD\\boxed\{42\}$/);
+      const end = events.find((e) => e.type === 'segmentEnd' && e.reason === 'failed');
+      assert.ok(end, `no failed segment in ${shown}`);
+      assert.equal(last(events, 'done').answer, '42');
+    });
+  }
+
   test('the segment cap forces the tag closed', async () => {
     reset();
     const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, budgets: { segmentCap: 3 } });
