@@ -4,7 +4,7 @@
  */
 import { DEVICES, LocalModel } from '../engine';
 import { createProvider, type BigModelProvider, type ProviderConfig } from '../providers';
-import { POLICY_KINDS, type Budgets, type PolicySpec } from '../split';
+import { POLICY_KINDS, type Budgets, type PolicySpec, type Prices } from '../split';
 import { intArg, numArg, oneOf, UsageError } from './args';
 import { bundledModel } from './defaults';
 
@@ -25,6 +25,9 @@ export const SESSION_OPTIONS = {
   timeout: { type: 'string' },
   device: { type: 'string' },
   threads: { type: 'string' },
+  'price-small': { type: 'string' },
+  'price-big-in': { type: 'string' },
+  'price-big-out': { type: 'string' },
 } as const;
 
 export const SESSION_HELP = `  --small DIR          small model folder (default: the bundled models/toy-small)
@@ -43,7 +46,9 @@ export const SESSION_HELP = `  --small DIR          small model folder (default:
   --max-tokens N       tokens per solve, both models (default 2048)
   --timeout S          seconds per solve
   --device D           small model device: auto | cpu | cuda | dml | coreml | webgpu
-  --threads N          CPU threads for each model`;
+  --threads N          CPU threads for each model
+  --price-small USD    price of a million small-model tokens, for the cost estimate (also
+  --price-big-in USD   --price-big-in/--price-big-out: a million large-model prompt/output tokens)`;
 
 type Values = Partial<Record<keyof typeof SESSION_OPTIONS, string>>;
 
@@ -55,6 +60,14 @@ export function policyFrom(v: Values): PolicySpec {
     ratio: numArg(v.ratio, 'ratio', undefined, 0, 1),
     words: v.cues?.split(',').map((w) => w.trim()).filter(Boolean),
     seed: v.seed === undefined ? undefined : intArg(v.seed, 'seed', 0),
+  };
+}
+
+export function pricesFrom(v: Values): Prices {
+  return {
+    smallPerMTok: numArg(v['price-small'], 'price-small', undefined, 0),
+    bigInputPerMTok: numArg(v['price-big-in'], 'price-big-in', undefined, 0),
+    bigOutputPerMTok: numArg(v['price-big-out'], 'price-big-out', undefined, 0),
   };
 }
 

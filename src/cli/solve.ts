@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { solve } from '../split';
 import { UsageError } from './args';
-import { SESSION_HELP, SESSION_OPTIONS, budgetsFrom, openSession, policyFrom } from './sessionArgs';
+import { SESSION_HELP, SESSION_OPTIONS, budgetsFrom, openSession, policyFrom, pricesFrom } from './sessionArgs';
 import { TraceWriter } from './traceWriter';
 
 export const SOLVE_HELP = `usage: splitreason solve "PROBLEM" [options] [--json]
@@ -24,6 +24,7 @@ export async function solveCommand(argv: string[]): Promise<number> {
   if (!problem) throw new UsageError(`solve needs a problem, e.g. splitreason solve "Compute $47 \\times 86 - 129$."\n${SOLVE_HELP}`);
   const policy = policyFrom(values);
   const budgets = budgetsFrom(values);
+  const prices = pricesFrom(values);
   const session = await openSession(values, (m) => console.error(m));
   const ac = new AbortController();
   const onSigint = () => ac.abort();
@@ -31,7 +32,7 @@ export async function solveCommand(argv: string[]): Promise<number> {
   try {
     const writer = new TraceWriter((s) => process.stdout.write(s), !!process.stdout.isTTY && !process.env.NO_COLOR);
     let failed = false;
-    for await (const e of solve({ problem, small: session.small, big: session.big, policy, budgets, signal: ac.signal })) {
+    for await (const e of solve({ problem, small: session.small, big: session.big, policy, budgets, prices, signal: ac.signal })) {
       if (values.json) process.stdout.write(JSON.stringify(e) + '\n');
       else writer.write(e);
       if (e.type === 'done') failed = e.reason === 'error';

@@ -48,11 +48,12 @@ test('bad arguments exit 2 with a message naming the option', () => {
 });
 
 test('solve streams the reasoning with the offloaded step, then a summary; --json writes trace events only', () => {
-  const plain = cli(['solve', 'Compute $6 \\times 7$.', '--small', small, '--big', big]);
+  const plain = cli(['solve', 'Compute $6 \\times 7$.', '--small', small, '--big', big, '--price-big-out', '1000000']);
   assert.equal(plain.status, 0, plain.stderr);
   const [text, summary] = plain.stdout.trim().split('\n');
   assert.equal(text, 'ABx=6*7#CD\\boxed{42}');
-  assert.match(summary, /^answer: 42 · 22 tokens \(small 16, large 6, 27\.3% offloaded\) · [\d.]+ tok\/s · cpu$/);
+  // 6 large-model tokens at $1 each
+  assert.match(summary, /^answer: 42 · 22 tokens \(small 16, large 6, 27\.3% offloaded\) · [\d.]+ tok\/s · ~\$6\.0000 · cpu$/);
 
   const json = cli(['solve', 'Compute $6 \\times 7$.', '--small', small, '--big', big, '--json']);
   assert.equal(json.status, 0, json.stderr);
