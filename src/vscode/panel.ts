@@ -138,8 +138,13 @@ export class SolvePanel implements vscode.Disposable {
     this.flushTimer ??= setTimeout(() => this.flush(), 30);
   }
 
+  /**
+   * Brings the panel to the front where it is. Revealing it in another column (e.g.
+   * "beside" the active group, when that group is the panel's own) re-opens it there as a
+   * preview tab, which the next editor opened in that group replaces, disposing the panel.
+   */
   show(): void {
-    this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.panel.reveal(undefined, true);
   }
 
   private flush(): void {

@@ -40,6 +40,22 @@ export function testModel(seed: number, longContext = false): string {
   return dir;
 }
 
+/**
+ * Stops every running solve and waits until each has ended (its `done` is in its panel):
+ * nothing a test started may still write into a panel that a later test reads.
+ */
+export async function stopAllSolves(api: SplitReasonApi): Promise<void> {
+  // Each call stops one running panel and returns false when none is left to stop.
+  while (await vscode.commands.executeCommand<boolean>('splitreason.stop'));
+  await waitFor('every solve to end', () => !api.running());
+}
+
+/** Closes every editor, solve panels included, and waits until the extension has none. */
+export async function closeAllPanels(api: SplitReasonApi): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor('every solve panel to close', () => api.panels().length === 0);
+}
+
 export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {

@@ -7,6 +7,7 @@
 import Mocha from 'mocha';
 import { readdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { activateExtension, closeAllPanels, stopAllSolves } from './helpers';
 
 export interface HostTestResult {
   passed: number;
@@ -16,7 +17,18 @@ export interface HostTestResult {
 
 export async function run(): Promise<void> {
   const resultFile = process.env.SPLITREASON_VSCODE_RESULT || join(__dirname, 'result.json');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 90_000,
+    color: false,
+    reporter: 'spec',
+    // Every test starts with no panel and leaves no solve running (even when it failed or
+    // timed out), so no test sees another's panel or events.
+    rootHooks: {
+      beforeEach: async () => closeAllPanels(await activateExtension()),
+      afterEach: async () => stopAllSolves(await activateExtension()),
+    },
+  });
   const only = process.env.SPLITREASON_VSCODE_GREP;
   if (only) mocha.grep(only);
   for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.suite.js')).sort()) mocha.addFile(join(__dirname, f));

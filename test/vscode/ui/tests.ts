@@ -50,21 +50,33 @@ async function openWorkbench(ctx: UiContext): Promise<void> {
   await ctx.page.locator('.statusbar-item', { hasText: 'SplitReason:' }).first().waitFor({ timeout: 60_000 });
 }
 
-/** F1, type the command's title, Enter: exactly what a user does. */
+/**
+ * F1, type the command's title, Enter: what a user does, each step waiting for what the user
+ * would see. The quick-input widget is one DOM node that VS Code reuses, and its list keeps
+ * rows of earlier prompts (hidden, virtualized), so: start only when no prompt is open, press
+ * Enter only when the row for this title is the visible, focused one, and return only once
+ * that row is gone (the palette closed or the command's own prompt replaced it).
+ */
 async function runFromPalette(page: Page, title: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const input = widget.locator('input');
   await input.waitFor({ timeout: 10_000 });
-  await input.pressSequentially(title, { delay: 10 });
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
+  await row.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
+/** Answers Solve with SplitReason's input box (found by its own prompt, not the palette row). */
 async function answerInputBox(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-widget', { hasText: 'Solve with SplitReason' }).waitFor({ timeout: 10_000 });
-  await input.fill(text);
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-message', { hasText: 'A math problem' }).waitFor({ timeout: 10_000 });
+  await widget.locator('input').fill(text);
   await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -197,9 +209,20 @@ export const uiTests: UiTest[] = [
       await page.locator('.tab', { hasText: 'SplitReason' }).nth(1).waitFor({ timeout: 10_000 });
       const tabs = await page.locator('.tab', { hasText: 'SplitReason' }).count();
       if (tabs !== 2) throw new Error(`expected two SplitReason panels, found ${tabs}`);
-      // Both solves are stopped from the palette, which acts on one running panel at a time.
+      // Both solves are stopped from the palette, which acts on one running panel at a time:
+      // the second Stop starts once the first has ended its solve.
+      const finished = async (): Promise<number> => {
+        const webviews = page.locator('iframe.webview.ready');
+        let n = 0;
+        for (let i = 0; i < (await webviews.count()); i++) {
+          n += await webviews.nth(i).contentFrame().frameLocator('iframe#active-frame').locator('.sr-trace.sr-done').count();
+        }
+        return n;
+      };
       await runFromPalette(page, 'SplitReason: Stop Solving');
+      await waitUntil('one panel done', async () => (await finished()) === 1, 30_000);
       await runFromPalette(page, 'SplitReason: Stop Solving');
+      await waitUntil('both panels done', async () => (await finished()) === 2, 30_000);
       await page.locator('.statusbar-item', { hasText: '· idle' }).first().waitFor({ timeout: 30_000 });
     },
   },
