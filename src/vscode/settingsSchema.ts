@@ -22,8 +22,9 @@ export interface Settings {
   policy: { kind: PolicyKind; threshold: number; ratio: number; words: string[]; seed?: number };
   largeModel: { provider: ProviderKind; baseUrl: string; model: string };
   budgets: { segmentCap: number; maxOffloadTokens: number; maxTokens: number; timeoutMs?: number };
-  temperature: number;
-  topP: number;
+  /** null: each model's own default (models/sampling.ts). */
+  temperature: number | null;
+  topP: number | null;
   prices: { smallPerMTok: number; bigInputPerMTok: number; bigOutputPerMTok: number };
   modelHubUrl: string;
 }
@@ -42,6 +43,7 @@ type Kind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'number'; min: number; max: number; integer?: boolean; exclusiveMin?: boolean }
   | { type: 'nullable-integer'; min: number; max: number }
+  | { type: 'nullable-number'; min: number; max: number; exclusiveMin?: boolean }
   | { type: 'string-array' }
   | { type: 'url' };
 
@@ -63,8 +65,8 @@ export const SETTING_SPECS: Record<string, Kind & { default: unknown }> = {
   'budgets.maxOffloadTokens': { type: 'number', min: 0, max: 1_000_000, integer: true, default: 2048 },
   'budgets.maxTokens': { type: 'number', min: 1, max: 131_072, integer: true, default: 4096 },
   'budgets.timeoutSeconds': { type: 'number', min: 0, max: 86_400, default: 0 },
-  temperature: { type: 'number', min: 0, max: 2, default: 0.6 },
-  topP: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.95 },
+  temperature: { type: 'nullable-number', min: 0, max: 2, default: null },
+  topP: { type: 'nullable-number', min: 0, max: 1, exclusiveMin: true, default: null },
   'prices.smallPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
   'prices.bigInputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
   'prices.bigOutputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
@@ -81,6 +83,8 @@ function describeKind(k: Kind): string {
       return `${k.integer ? 'an integer' : 'a number'} ${k.exclusiveMin ? 'above' : 'from'} ${k.min} to ${k.max}`;
     case 'nullable-integer':
       return `null or an integer from ${k.min} to ${k.max}`;
+    case 'nullable-number':
+      return `null or a number ${k.exclusiveMin ? 'above' : 'from'} ${k.min} to ${k.max}`;
     case 'string-array':
       return 'a list of non-empty strings';
     case 'url':
@@ -113,6 +117,8 @@ function check(k: Kind, v: unknown): boolean {
       );
     case 'nullable-integer':
       return v === null || (typeof v === 'number' && Number.isInteger(v) && v >= k.min && v <= k.max);
+    case 'nullable-number':
+      return v === null || (typeof v === 'number' && Number.isFinite(v) && (k.exclusiveMin ? v > k.min : v >= k.min) && v <= k.max);
     case 'string-array':
       return Array.isArray(v) && v.every((s) => typeof s === 'string' && s.trim() !== '');
     case 'url':
@@ -193,8 +199,8 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
       maxTokens: v['budgets.maxTokens'] as number,
       ...(timeoutSeconds > 0 ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
     },
-    temperature: v.temperature as number,
-    topP: v.topP as number,
+    temperature: v.temperature as number | null,
+    topP: v.topP as number | null,
     prices: {
       smallPerMTok: v['prices.smallPerMTok'] as number,
       bigInputPerMTok: v['prices.bigInputPerMTok'] as number,

@@ -16,6 +16,7 @@ import type { SolvePanel } from './panel';
 import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
 import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
+import { bigTemperature, smallSampling } from './models/sampling';
 
 export type SolveOutcome =
   | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
@@ -93,14 +94,19 @@ export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: stri
     }
     deps.status.update({ device: model.device, state: 'solving' });
     log.info(`solve: small ${small.label} on ${model.device}, large ${big?.name ?? 'none'}, policy ${settings.policy.kind}`);
+    const sampling = smallSampling(settings, small.dir);
+    const bigT = big ? bigTemperature(settings, bigLocal?.dir) : undefined;
+    log.info(
+      `sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${bigT ?? (big ? "the API's default" : 'n/a')}`,
+    );
     const events = solve({
       problem,
       small: model,
       big,
       policy: big ? settings.policy : { ...settings.policy, kind: 'never' },
       budgets: settings.budgets,
-      sampler: { temperature: settings.temperature, topP: settings.topP, seed: settings.policy.seed },
-      bigTemperature: settings.temperature,
+      sampler: { temperature: sampling.temperature, topP: sampling.topP, seed: settings.policy.seed },
+      bigTemperature: bigT,
       prices: settings.prices,
       signal,
       smallName: small.label,

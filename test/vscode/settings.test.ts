@@ -21,6 +21,11 @@ describe('settings', () => {
         assert.equal(spec.exclusiveMin ? c.exclusiveMinimum : c.minimum, spec.min, `minimum of ${key}`);
         assert.equal(c.type, spec.integer ? 'integer' : 'number', `type of ${key}`);
       }
+      if (spec.type === 'nullable-number') {
+        assert.equal(c.maximum, spec.max, `maximum of ${key}`);
+        assert.equal(spec.exclusiveMin ? c.exclusiveMinimum : c.minimum, spec.min, `minimum of ${key}`);
+        assert.deepEqual(c.type, ['number', 'null'], `type of ${key}`);
+      }
     }
   });
 
@@ -32,17 +37,28 @@ describe('settings', () => {
     assert.equal(settings.budgets.segmentCap, 128);
     assert.equal(settings.budgets.timeoutMs, undefined);
     assert.equal(settings.policy.seed, undefined);
+    assert.equal(settings.temperature, null, "unset: the model's own sampling");
+    assert.equal(settings.topP, null);
+  });
+
+  it('temperature and top-p accept null and their ranges', () => {
+    assert.deepEqual(from({ temperature: null, topP: null }).problems, []);
+    const { settings, problems } = from({ temperature: 0, topP: 1 });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.temperature, 0);
+    assert.equal(settings.topP, 1);
+    assert.match(from({ topP: 0 }).problems[0]?.message ?? '', /splitreason\.topP is 0; it must be null or a number above 0 to 1\./);
   });
 
   it('reports each bad value with the key, the value and what it must be', () => {
     const { problems, settings } = from({ temperature: -1, 'budgets.segmentCap': 2.5, device: 'tpu', cueWords: ['Wait', ''], modelHubUrl: 'ftp://x' });
     const byKey = Object.fromEntries(problems.map((p) => [p.key, p.message]));
     assert.deepEqual(Object.keys(byKey).sort(), ['splitreason.budgets.segmentCap', 'splitreason.cueWords', 'splitreason.device', 'splitreason.modelHubUrl', 'splitreason.temperature']);
-    assert.equal(byKey['splitreason.temperature'], 'splitreason.temperature is -1; it must be a number from 0 to 2.');
+    assert.equal(byKey['splitreason.temperature'], 'splitreason.temperature is -1; it must be null or a number from 0 to 2.');
     assert.match(byKey['splitreason.budgets.segmentCap'], /2\.5; it must be an integer from 1 to 4096/);
     assert.match(byKey['splitreason.device'], /"tpu".*one of "auto", "cpu"/);
     assert.match(byKey['splitreason.modelHubUrl'], /http:\/\/ or https:\/\/ URL/);
-    assert.equal(settings.temperature, 0.6, 'a bad value falls back to its default');
+    assert.equal(settings.temperature, null, "a bad value falls back to its default (the model's own)");
   });
 
   it('an API provider needs a base URL and a model name', () => {

@@ -90,7 +90,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     const outcome = await solve('What is 1 + 1?');
     assert.equal(outcome.status, 'invalid-settings');
     const message = outcome.status === 'invalid-settings' ? outcome.message : '';
-    assert.match(message, /splitreason\.temperature is 5; it must be a number from 0 to 2\./);
+    assert.match(message, /splitreason\.temperature is 5; it must be null or a number from 0 to 2\./);
     assert.match(message, /splitreason\.largeModel\.baseUrl is "".*needs the API's base URL/);
   });
 
