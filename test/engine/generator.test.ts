@@ -206,3 +206,28 @@ test('each generate() call starts its seed afresh; next() continues one sequence
   assert.deepEqual(viaNext, first.slice(0, 3));
   await model.dispose();
 });
+
+test('a long prefill that skips the head for earlier positions gives the same last logits and cache', async () => {
+  // 40 tokens × a 32k vocabulary is past the size at which the worker splits the prefill
+  const model = await LocalModel.load(tempModel({ seed: 12, config: { vocab_size: 32768 } }).dir, { device: 'cpu' });
+  const long = Array.from({ length: 40 }, (_, i) => 32 + ((i * 13) % 90));
+  const full = await model.generator();
+  const all = (await full.append(long, { logits: 'all' }))!;
+  const V = model.config.vocab_size;
+  const split = await model.generator();
+  const last = (await split.append(long, { logits: 'last' }))!;
+  assert.ok(maxAbsDiff(last, all.subarray(39 * V)) < 1e-4);
+  assert.equal(split.length, 40);
+  // the caches agree too: the same next-token logits after one more token
+  const a = (await full.append([65], { logits: 'last' }))!;
+  const b = (await split.append([65], { logits: 'last' }))!;
+  assert.ok(maxAbsDiff(a, b) < 1e-4);
+  const none = await model.generator();
+  await none.append(long, { logits: 'none' });
+  assert.equal(await none.next({}), (() => {
+    let best = 0;
+    for (let i = 1; i < V; i++) if (last[i] > last[best]) best = i;
+    return best;
+  })());
+  await model.dispose();
+});

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createSampler, type Sampler } from '../sampler';
-import type { SamplerSpec } from '../types';
+import type { LogitsMode, SamplerSpec } from '../types';
 import { KvCache } from './kvCache';
 import type { Reply, Request } from './protocol';
 import { DecoderSession } from './session';
@@ -69,9 +69,20 @@ function samplerForNext(s: GeneratorState, spec: SamplerSpec): Sampler {
   return s.nextSampler.sampler;
 }
 
-async function append(s: GeneratorState, ids: number[]): Promise<Float32Array> {
-  const logits = await loaded().step(s.cache, ids);
-  const vocab = loaded().load.vocabSize;
+/**
+ * Logits of positions before the last one cost a [n × vocab] head for nothing when only the
+ * last is wanted; past this size the prefill runs in two parts and skips that head.
+ */
+const SKIP_HEAD_MIN_FLOATS = 1 << 20;
+
+async function append(s: GeneratorState, ids: number[], mode: LogitsMode): Promise<Float32Array> {
+  const session = loaded();
+  const vocab = session.load.vocabSize;
+  if (mode !== 'all' && (ids.length - 1) * vocab >= SKIP_HEAD_MIN_FLOATS) {
+    await session.step(s.cache, ids.slice(0, -1), false);
+    ids = ids.slice(-1);
+  }
+  const logits = (await session.step(s.cache, ids))!;
   s.last = logits.subarray(logits.length - vocab);
   return logits;
 }
@@ -89,7 +100,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     case 'append': {
       if (req.ids.length === 0) throw new Error('append needs at least one token id');
       const s = state(req.gen);
-      const logits = await append(s, req.ids);
+      const logits = await append(s, req.ids, req.logits);
       if (req.logits === 'none') return undefined;
       const out = req.logits === 'all' ? logits : s.last!;
       return out.slice(); // a copy the caller owns (the cache keeps `last`)
@@ -97,7 +108,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     case 'next': {
       const s = state(req.gen);
       const token = sample(s, samplerForNext(s, req.sampler));
-      await append(s, [token]);
+      await append(s, [token], 'last');
       return token;
     }
     case 'generate': {
@@ -108,7 +119,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
         if (cancelled.has(id)) return 'cancelled';
         const token = sample(s, sampler);
         post({ id, token });
-        await append(s, [token]);
+        await append(s, [token], 'last');
         if (stop.has(token)) return 'stop';
         await new Promise<void>((r) => setImmediate(r)); // lets a cancel message in
       }

@@ -38,8 +38,11 @@ export class DecoderSession {
     throw new Error(`${req.onnxFile}: onnxruntime could not load it (${firstLine(lastError?.message ?? 'unknown error')}). The file may be truncated or not an ONNX model: rebuild or re-download it.`);
   }
 
-  /** Runs `ids` after the cache; returns logits as float32 [ids.length * vocab] and advances the cache. */
-  async step(cache: KvCache, ids: number[]): Promise<Float32Array> {
+  /**
+   * Runs `ids` after the cache and advances it. Returns float32 logits [ids.length * vocab],
+   * or undefined with `withLogits` false: onnxruntime then skips the head entirely.
+   */
+  async step(cache: KvCache, ids: number[], withLogits = true): Promise<Float32Array | undefined> {
     const past = cache.length;
     const n = ids.length;
     if (past + n > this.load.maxPositions) throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
@@ -53,10 +56,15 @@ export class DecoderSession {
       feeds.position_ids = new ort.Tensor('int64', pos, [1, n]);
     }
     cache.feeds(feeds);
-    const out = await this.session.run(feeds);
+    const out = withLogits ? await this.session.run(feeds) : await this.session.run(feeds, this.presentNames);
     cache.update(out);
+    if (!withLogits) return undefined;
     const logits = out.logits as ort.Tensor;
     return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
+  }
+
+  private get presentNames(): string[] {
+    return this.session.outputNames.filter((n) => n.startsWith('present.'));
   }
 
   async release(): Promise<void> {
