@@ -16,6 +16,7 @@ export interface CodeServer {
   url: string;
   scratch: string;
   workspace: string;
+  extensionsDir: string;
   /** http://127.0.0.1:PORT/?folder=… plus an optional extension development/test payload. */
   pageUrl(payload?: { extensionDevelopmentPath: string | string[]; extensionTestsPath?: string }): string;
   stop(): Promise<void>;
@@ -50,6 +51,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extension folders to install before start (copied as {publisher}.{name}-{version}). */
   extensions?: string[];
+  /** Use this extensions folder (e.g. one a VSIX was installed into) instead of a scratch one. */
+  extensionsDir?: string;
   /** Extension ids allowed to use proposed API. */
   enableProposedApi?: string[];
 }
@@ -61,6 +64,7 @@ export async function startCodeServer(scratch: string, opts: StartOptions = {}):
   const dirs = Object.fromEntries(
     ['tmp', 'config', 'data', 'cache', 'user-data', 'extensions', 'workspace'].map((d) => [d, join(scratch, d)]),
   );
+  if (opts.extensionsDir) dirs.extensions = opts.extensionsDir;
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
   // Quiet, deterministic workbench: no welcome page, no trust prompt, no update checks.
@@ -147,6 +151,7 @@ export async function startCodeServer(scratch: string, opts: StartOptions = {}):
     url,
     scratch,
     workspace: dirs.workspace,
+    extensionsDir: dirs.extensions,
     pageUrl(payload) {
       let q = `?folder=${encodeURIComponent(dirs.workspace)}`;
       if (payload) {

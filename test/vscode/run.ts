@@ -2,11 +2,12 @@
  * Runs the extension's integration tests in a real VS Code (code-server's VS Code 1.100.3
  * driven by Debian's Chromium): first the mocha suites inside the extension host
  * (test/vscode/suite, the @vscode/test-electron layout), then the UI tests that drive the
- * workbench like a user (test/vscode/ui). Builds nothing of the extension: `npm run build`
- * first. Prints "N passed, N failed" on its own line; exits 1 when any test failed or the
- * run could not finish.
+ * workbench like a user (test/vscode/ui), both against the repository as the development
+ * extension; then the packaged phase (packaged.ts): the VSIX built, installed and driven.
+ * Builds nothing of the extension: `npm run build` first. Prints "N passed, N failed" on its
+ * own line; exits 1 when any test failed or the run could not finish.
  *
- *   node --import tsx test/vscode/run.ts [--host-only | --ui-only] [--grep TEXT]
+ *   node --import tsx test/vscode/run.ts [--host-only | --ui-only | --packaged-only] [--grep TEXT]
  */
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { join } from 'node:path';
 import { startCodeServer, REPO, type CodeServer } from './codeServer';
 import type { HostTestResult } from './suite/index';
 import { uiTests } from './ui/tests';
+import { toySolveTest } from './ui/toySolve';
+import type { UiTest } from './ui/workbench';
+import { runPackagedTests, type Outcome } from './packaged';
 
 const HOST_TIMEOUT_MS = 8 * 60_000;
 // Per run, so that two runs at once (npm test beside a developer's run) never share files.
@@ -23,16 +27,11 @@ const OUT = join(REPO, 'out/vscode-test', RUN_ID);
 const ARTIFACTS = join(REPO, '.test-artifacts/vscode', RUN_ID);
 
 const args = process.argv.slice(2);
-const hostOnly = args.includes('--host-only');
-const uiOnly = args.includes('--ui-only');
+const only = ['host', 'ui', 'packaged'].find((p) => args.includes(`--${p}-only`));
+// The packaged phase and the toy-pair test need models/toy-small and models/toy-big (not yet trained).
+const phase = (p: string): boolean => (only === undefined ? p !== 'packaged' : only === p);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
-
-interface Outcome {
-  title: string;
-  ok: boolean;
-  error?: string;
-}
 
 function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -65,19 +64,22 @@ async function runHostTests(server: CodeServer, browser: Browser, resultFile: st
   return result.tests.map((t) => ({ title: `[host] ${t.title}`, ok: t.state === 'passed', error: t.error }));
 }
 
-async function runUiTests(server: CodeServer, browser: Browser): Promise<Outcome[]> {
+let uiRuns = 0;
+/** Each test in a fresh browser context; console log per test, a screenshot on failure. */
+async function runUiTests(browser: Browser, tests: UiTest[], server: CodeServer, extension: 'development' | 'installed', extensionRoot: string): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (const t of uiTests) {
+  for (const t of tests) {
     if (grep && !t.title.includes(grep)) continue;
+    const n = ++uiRuns;
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
-    const consoleLog = join(ARTIFACTS, `ui-console-${outcomes.length + 1}.log`);
+    const consoleLog = join(ARTIFACTS, `ui-console-${n}.log`);
     page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
     try {
-      await t.run({ page, server, artifacts: ARTIFACTS });
+      await t.run({ page, server, artifacts: ARTIFACTS, extension, extensionRoot });
       outcomes.push({ title: `[ui] ${t.title}`, ok: true });
     } catch (e) {
-      await page.screenshot({ path: join(ARTIFACTS, `ui-failure-${outcomes.length + 1}.png`) }).catch(() => undefined);
+      await page.screenshot({ path: join(ARTIFACTS, `ui-failure-${n}.png`) }).catch(() => undefined);
       outcomes.push({ title: `[ui] ${t.title}`, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     } finally {
       await context.close();
@@ -93,21 +95,28 @@ async function main(): Promise<number> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const compiled = await compileTests(OUT);
   const resultFile = join(ARTIFACTS, 'host-result.json');
-  // code-server honours one extensionDevelopmentPath, so the echo model is installed instead.
-  const server = await startCodeServer(join(ARTIFACTS, 'scratch'), {
-    env: { SPLITREASON_VSCODE_RESULT: resultFile, ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}) },
-    extensions: [compiled.lmEcho],
-    enableProposedApi: [LM_ECHO_ID],
-  });
-  let browser: Browser | undefined;
+  const browser = await launchBrowser();
   const outcomes: Outcome[] = [];
   try {
-    browser = await launchBrowser();
-    if (!uiOnly) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-    if (!hostOnly) outcomes.push(...(await runUiTests(server, browser)));
+    if (phase('host') || phase('ui')) {
+      // code-server honours one extensionDevelopmentPath, so the echo model is installed instead.
+      const server = await startCodeServer(join(ARTIFACTS, 'scratch'), {
+        env: { SPLITREASON_VSCODE_RESULT: resultFile, ...(grep ? { SPLITREASON_VSCODE_GREP: grep } : {}) },
+        extensions: [compiled.lmEcho],
+        enableProposedApi: [LM_ECHO_ID],
+      });
+      try {
+        if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, uiTests, server, 'development', REPO)));
+      } finally {
+        await server.stop();
+      }
+    }
+    if (phase('packaged')) {
+      outcomes.push(...(await runPackagedTests(OUT, join(ARTIFACTS, 'scratch-packaged'), [toySolveTest], (tests, server, ext, root) => runUiTests(browser, tests, server, ext, root))));
+    }
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server.stop();
+    await browser.close().catch(() => undefined);
     rmSync(OUT, { recursive: true, force: true });
   }
   for (const o of outcomes) {
@@ -119,6 +128,7 @@ async function main(): Promise<number> {
   if (failed === 0 && passed > 0) {
     // Keep screenshots; the VS Code profile, logs and test models only matter after a failure.
     rmSync(join(ARTIFACTS, 'scratch'), { recursive: true, force: true });
+    rmSync(join(ARTIFACTS, 'scratch-packaged'), { recursive: true, force: true });
   } else {
     console.log(`artifacts (screenshots, browser console, VS Code logs): ${ARTIFACTS}`);
   }

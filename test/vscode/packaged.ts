@@ -1,0 +1,62 @@
+/**
+ * The packaged extension's phase of run.ts: `vsce package`, `code-server --install-extension`
+ * into a fresh extensions folder outside the repository, a check of what the VSIX holds, then
+ * workbench tests against the installed extension (no extensionDevelopmentPath: VS Code
+ * loads it from the extensions folder, as it would for a user).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCodeServer } from './codeServer';
+import { checkInstalledFiles, EXTENSION_FOLDER, installVsix, packageVsix } from './vsix';
+import type { UiTest } from './ui/workbench';
+
+export interface Outcome {
+  title: string;
+  ok: boolean;
+  error?: string;
+}
+
+export type UiRunner = (tests: UiTest[], server: Awaited<ReturnType<typeof startCodeServer>>, extension: 'installed', extensionRoot: string) => Promise<Outcome[]>;
+
+const BUNDLED_MODELS = ['toy-small', 'toy-big'];
+
+export async function runPackagedTests(out: string, scratch: string, tests: UiTest[], runUi: UiRunner): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const step = async (title: string, body: () => Promise<void> | void): Promise<boolean> => {
+    try {
+      await body();
+      outcomes.push({ title: `[packaged] ${title}`, ok: true });
+      return true;
+    } catch (e) {
+      outcomes.push({ title: `[packaged] ${title}`, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      return false;
+    }
+  };
+  // Outside the repository (vsix.ts says why); removed at the end.
+  const extensionsDir = mkdtempSync(join(tmpdir(), 'sr-vsix-extensions-'));
+  try {
+    let vsix = '';
+    const installed = await step('vsce package builds the VSIX and code-server --install-extension installs it', () => {
+      vsix = packageVsix(join(out, 'vsix'));
+      installVsix(vsix, join(scratch, 'install'), extensionsDir);
+    });
+    if (!installed) return outcomes;
+    const root = join(extensionsDir, EXTENSION_FOLDER);
+    await step('the installed VSIX holds the runtime files and nothing else (.vscodeignore)', () => {
+      const { unexpected, missing } = checkInstalledFiles(root, BUNDLED_MODELS);
+      if (unexpected.length || missing.length) {
+        throw new Error(`unexpected in the VSIX: ${JSON.stringify(unexpected)}; missing from it: ${JSON.stringify(missing)}`);
+      }
+    });
+    const server = await startCodeServer(join(scratch, 'server'), { extensionsDir });
+    try {
+      outcomes.push(...(await runUi(tests, server, 'installed', root)).map((o) => ({ ...o, title: o.title.replace(/^\[ui\]/, '[packaged]') })));
+    } finally {
+      await server.stop();
+    }
+    return outcomes;
+  } finally {
+    rmSync(extensionsDir, { recursive: true, force: true });
+  }
+}
