@@ -14,6 +14,7 @@ import { configureLargeModelCommand } from './largeModelSetup';
 import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './commands';
 import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
+import { createNotebookController } from './notebook';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
+    createNotebookController(deps),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
       status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });

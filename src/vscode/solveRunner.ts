@@ -1,7 +1,8 @@
 /**
- * Runs one solve in one panel: settings → models → the split controller's event stream →
- * the panel, the log and the status bar. Every failure ends in the panel as an error
- * event and in the log; none escapes to VS Code as an unhandled rejection.
+ * Runs one solve in one target (a panel or a notebook cell): settings → models → the split
+ * controller's event stream → the target, the log and the status bar. Every failure ends in
+ * the target as an error event and in the log; none escapes to VS Code as an unhandled
+ * rejection.
  */
 import * as vscode from 'vscode';
 import { solve, type DoneReason, type TraceEvent } from '../split';
@@ -12,13 +13,14 @@ import type { ApiKeyStore } from './secrets';
 import type { EngineSession } from './session';
 import { LoadCancelledError } from './session';
 import type { Log } from './log';
-import type { SolvePanel } from './panel';
+import type { PanelRun } from './panel';
 import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
 import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
 import { bigTemperature, smallSampling } from './models/sampling';
 
 export type SolveOutcome =
+  /** panelId: the target's id (SolveTarget.id). */
   | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
   | { status: 'invalid-settings'; message: string }
   | { status: 'cancelled' }
@@ -35,7 +37,14 @@ export interface SolveDeps {
   anyRunning(): boolean;
 }
 
-export async function runSolve(deps: SolveDeps, panel: SolvePanel, problem: string): Promise<SolveOutcome> {
+/** Where a solve's events go: a solve panel (panel.ts) or a notebook cell's output (notebook.ts). */
+export interface SolveTarget {
+  readonly id: number;
+  /** Called once the settings and models resolved; events and the end go through the run. */
+  begin(problem: string): PanelRun;
+}
+
+export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string): Promise<SolveOutcome> {
   const { log } = deps;
   const { settings, problems } = currentSettings();
   if (problems.length) {

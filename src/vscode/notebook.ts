@@ -1,0 +1,104 @@
+/**
+ * The "SplitReason" notebook kernel for Jupyter notebooks: running a cell solves the cell's
+ * text as a math problem. The trace streams into the cell's output as TRACE_MIME (the array
+ * of events so far), which the contributed renderer (webview/notebook/renderer.ts, package.json
+ * `notebookRenderer`) typesets like the panel; a text/plain item beside it carries the answer
+ * for viewers without the renderer (Jupyter, GitHub).
+ */
+import * as vscode from 'vscode';
+import type { TraceEvent } from '../split/events';
+import type { PanelRun } from './panel';
+import { runSolve, type SolveDeps } from './solveRunner';
+
+/** The renderer's mime type (webview/notebook/renderer.ts TRACE_MIME; package.json checks both). */
+export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
+export const CONTROLLER_ID = 'splitreason.kernel';
+/** The renderer typesets the whole trace on every output update: update at most this often. */
+const UPDATE_MS = 200;
+
+export function createNotebookController(deps: SolveDeps): vscode.Disposable {
+  const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'SplitReason');
+  controller.description = "solves each cell's text as a math problem";
+  controller.supportedLanguages = ['plaintext', 'markdown', 'latex'];
+  controller.supportsExecutionOrder = true;
+  let order = 0;
+  controller.executeHandler = async (cells) => {
+    // One cell after another, as a kernel runs them.
+    for (const cell of cells) await executeCell(controller, deps, cell, ++order);
+  };
+  return controller;
+}
+
+async function executeCell(controller: vscode.NotebookController, deps: SolveDeps, cell: vscode.NotebookCell, order: number): Promise<void> {
+  const execution = controller.createNotebookCellExecution(cell);
+  execution.executionOrder = order;
+  execution.start(Date.now());
+  await execution.clearOutput();
+  const problem = cell.document.getText().trim();
+  if (!problem) {
+    await execution.replaceOutput(errorOutput('the cell is empty: write a math problem in it and run it again'));
+    execution.end(false, Date.now());
+    return;
+  }
+  const target = new CellTarget(execution);
+  const outcome = await runSolve(deps, target, problem);
+  await target.written;
+  // Settings or model errors come before any event: the cell says what to fix.
+  if (outcome.status === 'error' || outcome.status === 'invalid-settings') {
+    if (!target.began) await execution.replaceOutput(errorOutput(outcome.message));
+  }
+  const success = outcome.status === 'done' && outcome.reason !== 'error' && outcome.reason !== 'cancelled';
+  execution.end(success, Date.now());
+}
+
+function errorOutput(message: string): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'SplitReason', message })]);
+}
+
+let nextId = 1;
+
+/** A solve target (solveRunner.ts) that writes the trace into one cell execution's output. */
+class CellTarget {
+  /** Negative: never the id of a panel. */
+  readonly id = -nextId++;
+  began = false;
+  /** Settles when every output write has been applied (writes run one after another). */
+  written: Promise<void> = Promise.resolve();
+  private readonly events: TraceEvent[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  begin(): PanelRun {
+    this.began = true;
+    const abort = new AbortController();
+    const sub = this.execution.token.onCancellationRequested(() => abort.abort());
+    return {
+      signal: abort.signal,
+      push: (event) => {
+        this.events.push(event);
+        this.timer ??= setTimeout(() => this.write(), UPDATE_MS);
+      },
+      end: () => {
+        sub.dispose();
+        this.write();
+      },
+    };
+  }
+
+  private write(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const events = [...this.events];
+    this.written = this.written.then(() => this.execution.replaceOutput(traceOutput(events))).then(
+      () => undefined,
+      () => undefined, // the cell or notebook was closed: nothing left to write to
+    );
+  }
+}
+
+function traceOutput(events: TraceEvent[]): vscode.NotebookCellOutput {
+  const done = events.filter((e) => e.type === 'done').at(-1);
+  const summary = !done ? 'SplitReason is solving…' : done.answer !== null ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(events, TRACE_MIME), vscode.NotebookCellOutputItem.text(summary)]);
+}

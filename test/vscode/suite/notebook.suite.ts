@@ -1,0 +1,75 @@
+import { describe, it, afterEach } from 'mocha';
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TraceEvent } from '../../../src/split/events';
+import { CONTROLLER_ID, TRACE_MIME } from '../../../src/vscode/notebook';
+import { activateExtension, configure, EXTENSION_ID, testModel, waitFor } from './helpers';
+
+/** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
+async function notebookWith(...problems: string[]): Promise<vscode.NotebookDocument> {
+  const cells = problems.map((p) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, p, 'plaintext'));
+  const doc = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
+  await vscode.window.showNotebookDocument(doc);
+  await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+  return doc;
+}
+
+async function runCell(doc: vscode.NotebookDocument, index: number): Promise<vscode.NotebookCell> {
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: doc.uri });
+  const cell = doc.cellAt(index);
+  await waitFor('the cell execution to end', () => cell.executionSummary?.timing?.endTime !== undefined);
+  return cell;
+}
+
+const item = (cell: vscode.NotebookCell, mime: string) => cell.outputs.flatMap((o) => o.items).find((i) => i.mime === mime);
+
+describe('Notebook kernel "SplitReason"', () => {
+  let restore: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await restore?.();
+    restore = undefined;
+    // The executed notebook is dirty; closing it would ask to save.
+    if (vscode.window.activeNotebookEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it("solves a cell's text; the output is the trace for the contributed renderer and the answer as text", async () => {
+    const api = await activateExtension();
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.notebookRenderer as { mimeTypes: string[] }[];
+    assert.ok(contributed.some((r) => r.mimeTypes.includes(TRACE_MIME)), 'the renderer takes the mime type the kernel writes');
+    restore = await configure({
+      smallModel: testModel(1),
+      device: 'cpu',
+      'largeModel.provider': 'local',
+      'largeModel.model': testModel(2),
+      policy: 'random',
+      randomRatio: 0.3,
+      seed: 7,
+      temperature: 0,
+      'budgets.segmentCap': 6,
+      'budgets.maxTokens': 60,
+    });
+    const doc = await notebookWith('What is 17 + 25?');
+    const cell = await runCell(doc, 0);
+    assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs));
+    assert.equal(cell.executionSummary?.executionOrder, 1);
+    const trace = item(cell, TRACE_MIME);
+    assert.ok(trace, `a ${TRACE_MIME} output: ${JSON.stringify(cell.outputs.map((o) => o.items.map((i) => i.mime)))}`);
+    const events = JSON.parse(new TextDecoder().decode(trace.data)) as TraceEvent[];
+    assert.equal(events[0]?.type === 'start' && events[0].problem, 'What is 17 + 25?');
+    assert.ok(events.some((e) => e.type === 'segment' && e.source === 'big'), 'an offloaded segment');
+    const done = events.at(-1);
+    assert.equal(done?.type, 'done');
+    const text = new TextDecoder().decode(item(cell, 'text/plain')?.data);
+    assert.equal(text, done?.type === 'done' && done.answer !== null ? `Answer: ${done.answer}` : `No final answer (${done?.type === 'done' ? done.reason : '?'})`);
+    assert.equal(api.panels().length, 0, 'a notebook solve opens no panel');
+  });
+
+  it('an empty cell fails with a message that says what to do', async () => {
+    await activateExtension();
+    const doc = await notebookWith('   ');
+    const cell = await runCell(doc, 0);
+    assert.equal(cell.executionSummary?.success, false);
+    const error = item(cell, 'application/vnd.code.notebook.error');
+    assert.match(new TextDecoder().decode(error?.data), /the cell is empty: write a math problem/);
+  });
+});
