@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { startCodeServer, REPO, type CodeServer } from './codeServer';
 import type { HostTestResult } from './suite/index';
 import { uiTests } from './ui/tests';
+import { notebookTest } from './ui/notebook';
 import { toySolveTest } from './ui/toySolve';
 import type { UiTest } from './ui/workbench';
 import { runPackagedTests, type Outcome } from './packaged';
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, uiTests, server, 'development', REPO)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [...uiTests, notebookTest], server, 'development', REPO)));
       } finally {
         await server.stop();
       }
