@@ -1,10 +1,8 @@
 /** `/v1/chat/completions` back end for chat-only APIs; see chatMessages.ts for the modes. */
 import type OpenAI from 'openai';
-import { linkedAbort } from './abort';
 import { chatBody, type ChatMode } from './chatMessages';
 import { createClient, type HttpProviderSettings } from './openaiClient';
-import { refusedStreamOptions } from './openaiCompletions';
-import { streamOpenAI } from './openaiStream';
+import { StreamedRequests, samplingFields } from './openaiRequest';
 import type { BigModelProvider, ContinueRequest, ProviderChunk, ProviderUsage } from './types';
 import { UsageTotals } from './usage';
 
@@ -17,7 +15,7 @@ export class OpenAIChatProvider implements BigModelProvider {
   private readonly client: OpenAI;
   private readonly mode: ChatMode;
   private readonly totals = new UsageTotals();
-  private askUsage = true;
+  private readonly requests = new StreamedRequests();
 
   constructor(private readonly settings: ChatProviderSettings) {
     this.client = createClient(settings);
@@ -25,38 +23,12 @@ export class OpenAIChatProvider implements BigModelProvider {
     this.name = `openai-chat (${this.mode}) ${settings.model} @ ${this.client.baseURL}`;
   }
 
-  async *continue(req: ContinueRequest): AsyncGenerator<ProviderChunk> {
-    const { controller, release } = linkedAbort(req.signal);
-    try {
-      yield* this.stream(req, controller.signal);
-    } finally {
-      controller.abort();
-      release();
-    }
-  }
-
-  private async *stream(req: ContinueRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
-    const target = { where: this.client.baseURL, model: this.settings.model, usage: this.totals, signal: req.signal };
+  continue(req: ContinueRequest): AsyncGenerator<ProviderChunk> {
     const { messages, extra } = chatBody(req, this.mode);
-    const body = {
-      model: this.settings.model,
-      messages,
-      max_tokens: req.maxTokens,
-      stream: true as const,
-      ...(req.stop?.length ? { stop: req.stop } : {}),
-      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-      ...(req.topP !== undefined ? { top_p: req.topP } : {}),
-      ...(req.seed !== undefined ? { seed: req.seed } : {}),
-      ...extra,
-    } as OpenAI.ChatCompletionCreateParamsStreaming;
-    try {
-      const withUsage = this.askUsage ? { ...body, stream_options: { include_usage: true } } : body;
-      yield* streamOpenAI(this.client.chat.completions.create(withUsage, { signal }), target);
-    } catch (e) {
-      if (!(this.askUsage && refusedStreamOptions(e))) throw e;
-      this.askUsage = false;
-      yield* streamOpenAI(this.client.chat.completions.create(body, { signal }), target);
-    }
+    const body = { model: this.settings.model, messages, stream: true as const, ...samplingFields(req), ...extra } as OpenAI.ChatCompletionCreateParamsStreaming;
+    return this.requests.stream(req, { where: this.client.baseURL, model: this.settings.model, usage: this.totals }, (withUsage, signal) =>
+      this.client.chat.completions.create(withUsage ? { ...body, stream_options: { include_usage: true } } : body, { signal }),
+    );
   }
 
   usage(): ProviderUsage | undefined {
