@@ -6,7 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { extname, join, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, panelHtml, contentSecurityPolicy } from '../../webview/panel/html';
@@ -218,4 +219,20 @@ export class WebviewPage {
   close(): Promise<void> {
     return this.page.close();
   }
+}
+
+/** The page server and browser a test file shares: started before its tests, closed after. */
+export function sharedBrowser(): { readonly server: TestServer; readonly browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser };
+  before(async () => {
+    assertBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -2,28 +2,15 @@
  * Hostile traces in the real panel under its production CSP: nothing executes, nothing loads,
  * the payloads show as text, and the panel still renders the next message afterwards.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, assertBuilt, launchBrowser, startServer, WebviewPage, type TestServer } from './harness';
+import { WebviewPage, sharedBrowser } from './harness';
 import { hostileCases, type HostileCase } from './hostile';
 import { DARK } from './themes';
 
-let server: TestServer;
-let browser: Browser;
+const env = sharedBrowser();
 const requests: string[] = [];
 
-before(async () => {
-  assertBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /**
  * What the CSP may block in these traces: KaTeX sets a few style attributes with setAttribute
@@ -40,7 +27,7 @@ async function assertInert(p: WebviewPage, c: HostileCase, requestsBefore: numbe
   assert.deepEqual(await p.probe('dangerous', '#sr-trace'), [], 'no element or attribute that runs or loads');
   const blocked = (await p.cspViolations()).filter((v) => !HARMLESS_VIOLATIONS.has(v.directive));
   assert.deepEqual(blocked, [], 'nothing tried to run or load');
-  const fetched = requests.slice(requestsBefore).filter((u) => !u.startsWith(`${server.origin}/dist/webview/katex/fonts/`));
+  const fetched = requests.slice(requestsBefore).filter((u) => !u.startsWith(`${env.server.origin}/dist/webview/katex/fonts/`));
   assert.deepEqual(fetched, [], 'no requests but KaTeX fonts');
   assert.equal(await p.page.evaluate('({}).polluted'), undefined, 'no prototype pollution');
   const shown = await p.probe<string>('visibleText', '#sr-trace');
@@ -59,7 +46,7 @@ async function assertInert(p: WebviewPage, c: HostileCase, requestsBefore: numbe
 }
 
 async function openPanel(): Promise<{ p: WebviewPage; requestsBefore: number }> {
-  const p = await WebviewPage.open(browser, `${server.origin}/panel`, DARK);
+  const p = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
   p.page.on('request', (r) => requests.push(r.url()));
   return { p, requestsBefore: requests.length };
 }
@@ -101,7 +88,7 @@ test('hostile trace "megabyte-line" (one 1 MB line) is rendered over many frames
 test('a payload still runs when it is real markup: the checks above can fail', async () => {
   // Guards the guard: the same page, with the payload inserted as HTML by the test itself,
   // must trip the probes, or the assertions above would prove nothing.
-  const p = await WebviewPage.open(browser, `${server.origin}/panel`, DARK);
+  const p = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
   await p.page.evaluate(`(() => {
     const t = document.createElement('template');
     t.innerHTML = '<img src="x" onerror="window.__pwned = 1"><a href="javascript:void 0">x</a>';

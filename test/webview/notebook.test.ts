@@ -3,31 +3,18 @@
  * an ES module whose activate() returns renderOutputItem. It must render a saved trace with the
  * same code, and so the same DOM, as the solve panel.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, assertBuilt, launchBrowser, startServer, WebviewPage, type TestServer } from './harness';
+import { WebviewPage, sharedBrowser } from './harness';
 import { loadTrace } from './fixtures';
 import { DARK, LIGHT } from './themes';
 
 const MIME = 'application/vnd.splitreason.trace+json';
-let server: TestServer;
-let browser: Browser;
+const env = sharedBrowser();
 
-before(async () => {
-  assertBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function notebook(theme = LIGHT): Promise<WebviewPage> {
-  const p = await WebviewPage.open(browser, `${server.origin}/notebook`, theme);
+  const p = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, theme);
   await p.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
   return p;
 }
@@ -37,7 +24,7 @@ test('a saved trace renders in the notebook exactly as in the panel', async () =
     const events = loadTrace(name);
     const nb = await notebook();
     await nb.probe('renderNotebook', events, MIME);
-    const panel = await WebviewPage.open(browser, `${server.origin}/panel`, LIGHT);
+    const panel = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, LIGHT);
     await panel.send({ type: 'events', events });
     for (const part of ['.sr-problem', '.sr-think-body', '.sr-answer', '.sr-final', '.sr-stats']) {
       assert.equal(await nb.probe('normalizedHtml', `#output ${part}`), await panel.probe('normalizedHtml', `#sr-trace ${part}`), `${name}: ${part}`);

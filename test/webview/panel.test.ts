@@ -3,11 +3,9 @@
  * CSP from panelHtml(), fed hand-written traces through window messages as VS Code delivers
  * them. Screenshots go to .test-artifacts/webview/.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, assertBuilt, launchBrowser, startServer, WebviewPage, type TestServer } from './harness';
+import { WebviewPage, sharedBrowser } from './harness';
 import { loadTrace } from './fixtures';
 import { DARK, hexRgb, LIGHT, THEMES, type Theme } from './themes';
 
@@ -21,23 +19,12 @@ interface SegmentProbe {
   background: number[];
 }
 
-let server: TestServer;
-let browser: Browser;
+const env = sharedBrowser();
 const toy = loadTrace('toy.jsonl');
 const failed = loadTrace('failed.jsonl');
 
-before(async () => {
-  assertBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
-const open = (theme: Theme, viewport?: { width: number; height: number }) => WebviewPage.open(browser, `${server.origin}/panel`, theme, viewport);
+const open = (theme: Theme, viewport?: { width: number; height: number }) => WebviewPage.open(env.browser, `${env.server.origin}/panel`, theme, viewport);
 
 function near(actual: number[], expected: number[], what: string): void {
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= 2, `${what}: got rgb(${actual.slice(0, 3).map(Math.round)}) expected rgb(${expected})`);
