@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Regenerates the toy pair from scratch, seeded: models/toy-small and models/toy-big.
+#   held-out set -> train small -> train big (from the small one, deepened) -> model folders ->
+#   ONNX via the project's builder -> reference fixtures -> tokenizer cross-check ->
+#   evaluation (torch, then `splitreason eval` on the ONNX files) -> TRAINING.md
+# Usage: tools/toy/make.sh            (full run)
+#        TOY_STEPS_SMALL=300 TOY_STEPS_BIG=300 TOY_EVAL_N=50 tools/toy/make.sh   (a quick try)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+WORK=tools/toy/work
+SMALL=models/toy-small
+BIG=models/toy-big
+SET=$SMALL/eval-set.jsonl
+EVAL_N=${TOY_EVAL_N:-500}
+# one BLAS thread: torch's own threads do the parallel work (toolchain notes)
+export OPENBLAS_NUM_THREADS=1
+
+if ! $PY -c 'import torch, numpy' 2>/dev/null; then
+  echo "make.sh: $PY cannot import torch and numpy; run: apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2
+  exit 1
+fi
+
+mkdir -p "$WORK" "$SMALL/onnx" "$BIG/onnx"
+t_start=$(date +%s)
+stamp() { echo "$1 $(( $(date +%s) - t_start ))" >> "$WORK/timings.txt"; echo "[make] $1 at $(( $(date +%s) - t_start )) s"; }
+: > "$WORK/timings.txt"
+
+$PY tools/toy/make_eval_set.py --out "$SET" --n "$EVAL_N" --seed 2024
+stamp eval-set
+
+small_steps=${TOY_STEPS_SMALL:+--steps $TOY_STEPS_SMALL}
+big_steps=${TOY_STEPS_BIG:+--steps $TOY_STEPS_BIG}
+# The big model starts as the trained small model with two more layers (their outputs start
+# at zero) and learns the partial products, the one thing the small model never saw.
+# shellcheck disable=SC2086
+$PY tools/toy/train.py --role small --out "$WORK/small" --exclude "$SET" --threads 2 $small_steps 2>&1 | tee "$WORK/train-small.log"
+stamp train-small
+# shellcheck disable=SC2086
+$PY tools/toy/train.py --role big --out "$WORK/big" --exclude "$SET" --threads 2 --init-from "$WORK/small" --add-layers 2 $big_steps 2>&1 | tee "$WORK/train-big.log"
+stamp train-big
+
+for role in small big; do
+  dir=models/toy-$role
+  $PY tools/toy/package.py --role $role --weights "$WORK/$role" --out "$dir" --samples "$WORK/tokenizer-samples-$role.jsonl"
+  node --import tsx src/cli/main.ts build-onnx --config "$dir/config.json" --weights "$WORK/$role/model.safetensors" --out "$dir/onnx/model.onnx"
+  $PY tools/toy/fixture.py --role $role --weights "$WORK/$role" --out "$dir/fixture.json"
+  node tools/toy/check_tokenizer.mjs "$dir" "$WORK/tokenizer-samples-$role.jsonl"
+done
+stamp package
+
+# the torch cross-check runs on one core while `splitreason eval` (the table) uses the other
+OMP_NUM_THREADS=1 $PY tools/toy/evaluate.py --small "$WORK/small" --big "$WORK/big" --set "$SET" \
+  --out "$WORK/eval-torch.json" --threads 1 > "$WORK/eval-torch.log" 2>&1 &
+torch_pid=$!
+node --import tsx src/cli/main.ts eval --set "$SET" --small "$SMALL" --big "$BIG" --device cpu --threads 1 \
+  --max-tokens 400 --policies never,always,random,learned --json > "$WORK/eval-cli.json"
+stamp eval-cli
+wait $torch_pid || { echo "make.sh: the torch evaluation failed, see $WORK/eval-torch.log" >&2; exit 1; }
+stamp eval-torch
+
+$PY tools/toy/report.py --work "$WORK" --set "$SET" --out "$SMALL/TRAINING.md" --out "$BIG/TRAINING.md"
+stamp done
+du -ch "$SMALL" "$BIG" | tail -1

@@ -1,0 +1,165 @@
+"""Write TRAINING.md for the toy pair from what make.sh measured.
+
+Usage: report.py --work tools/toy/work --set eval-set.jsonl --out A/TRAINING.md [--out B/TRAINING.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+
+from data import BIG_PROMPT_VARIANTS, RANDOM_SEGMENT_SHARE
+
+ROWS = [
+    ("never", "small alone (`never`: the small model writes everything, inside its tags too)"),
+    ("always", "big alone (`always`)"),
+    ("learned", "SplitReason (`learned`: small offloads where it tags, small decides the hand-back)"),
+    ("random", "random offload starts at learned's offload fraction (the paper's baseline)"),
+]
+
+
+def load(path: str):
+    with open(path) as f:
+        return json.load(f)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def cli_table(cli: dict) -> list[str]:
+    by = {r["policy"]: r for r in cli["rows"]}
+    out = ["| run | accuracy | tokens from the big model | tokens / problem |", "|---|---|---|---|"]
+    for key, label in ROWS:
+        r = by.get(key)
+        if r is None:
+            continue
+        extra = f" (p = {r['ratio']:.4f} per small token)" if r.get("ratio") is not None else ""
+        out.append(f"| {label}{extra} | {pct(r['accuracy'])} ({r['correct']}/{r['problems']}) | "
+                   f"{pct(r['offloadFraction'])} | {r['tokensPerProblem']:.1f} |")
+    return out
+
+
+def torch_table(ev: dict) -> list[str]:
+    out = ["| run | accuracy | tokens from the big model | seconds |", "|---|---|---|---|"]
+    for key, label in ROWS:
+        r = ev["policies"].get(key)
+        if r is None:
+            continue
+        extra = f" (p = {r['start_prob']:.4f})" if "start_prob" in r else ""
+        correct = round(r["accuracy"] * r["problems"])
+        out.append(f"| {label}{extra} | {pct(r['accuracy'])} ({correct}/{r['problems']}) | "
+                   f"{pct(r['offload_fraction'])} | {r['seconds']} |")
+    return out
+
+
+def model_section(log: dict, folder: str) -> list[str]:
+    shape = log["shape"]
+    last = log["history"][-1]
+    return [
+        f"### {folder}",
+        "",
+        f"- {log['params'] / 1e6:.2f} M parameters: {shape['num_hidden_layers']} layers, hidden {shape['hidden_size']}, "
+        f"{shape['num_attention_heads']} query / {shape['num_key_value_heads']} key-value heads of {shape['head_dim']}, "
+        f"SwiGLU {shape['intermediate_size']}, tied embeddings: {str(shape['tie_word_embeddings']).lower()}",
+        f"- {log['steps']} steps of {log['batch']} fresh problems, AdamW (0.9, 0.98), weight decay 0.05 on matrices, "
+        f"peak lr {log['lr']}, warm-up then cosine to 5 %, gradient clip 1.0, bf16 autocast, {log['threads']} torch thread, seed {log['seed']}",
+        f"- {log['seconds']:.0f} s of training; final loss {last['loss']}, teacher-forced exact traces on 256 "
+        f"monitor problems {pct(last['exact'])}",
+        "",
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--set", required=True)
+    ap.add_argument("--out", action="append", required=True)
+    args = ap.parse_args()
+    w = args.work
+    small_log, big_log = load(f"{w}/small/train-log.json"), load(f"{w}/big/train-log.json")
+    ev = load(f"{w}/eval-torch.json")
+    cli = load(f"{w}/eval-cli.json") if os.path.exists(f"{w}/eval-cli.json") else None
+    timings = {}
+    with open(f"{w}/timings.txt") as f:
+        for line in f:
+            name, sec = line.split()
+            timings[name] = int(sec)
+    total = timings.get("done", max(timings.values()))
+    variants = ", ".join(f"{name} {int(share * 100)} %" for name, share in BIG_PROMPT_VARIANTS)
+
+    lines = [
+        "# The toy pair: how it was made",
+        "",
+        "Written by `tools/toy/make.sh` (do not edit by hand; rerun it). Both folders hold the same file.",
+        "",
+        "## Result",
+        "",
+    ]
+    if cli:
+        lines += [f"Measured by `splitreason eval` (the split controller on these ONNX files, onnxruntime CPU, "
+                  f"greedy) on the {cli['problems']} problems of `models/toy-small/eval-set.jsonl`, which "
+                  "training never saw:", "", *cli_table(cli), ""]
+    lines += [f"The same four policies in torch (fp32, batched; `tools/toy/evaluate.py`), as a cross-check:",
+              "", *torch_table(ev), "",
+              "Accuracy: the integer in the last `\\boxed{}` equals the answer. Tokens from the big model: its "
+              "share of all generated tokens, summed over the set; tags the controller appends count for neither model.",
+              "",
+              "## The task and the traces",
+              "",
+              "Problems are `Compute $E$.` with 2-4 operations (+, -, \\times), at least one product of two "
+              "2-digit numbers, never two products chained, other operands 1-999 (`tools/toy/problems.py`). "
+              "A trace multiplies first, one line per product, splitting the second factor into tens and ones; "
+              "then it evaluates the +/- chain left to right, one operation per `=`. The two partial products "
+              "are the hard part: in the small model's traces each is wrapped in `<bigmodel>`...`</bigmodel>`:",
+              "",
+              "```",
+              "$47 \\times 86 = 47 \\times 80 + 47 \\times 6 = <bigmodel>3760</bigmodel> + <bigmodel> 282</bigmodel> = 4042$",
+              "$  4042 -    129 +    408 =   3913 +    408 =   4321$",
+              "</think>",
+              "The answer is $\\boxed{4321}$.",
+              "```",
+              "",
+              "Numbers that are added or subtracted are right-aligned with spaces (4 characters in a product "
+              "line, sign slot + 5 in the chain). TeX ignores spaces in math mode, so the rendered steps read "
+              "normally; in the token stream the digits of one place value sit at fixed distances, which is "
+              "what lets models this small learn carries and borrows in minutes, and it makes every offloaded "
+              "segment exactly 4 tokens, so the small model knows where to take back over.",
+              "",
+              "## Training",
+              "",
+              "- Tokenizer: byte-level BPE, 256 byte tokens, merges only for the fixed words of the prompt and the "
+              "traces (never for digits), plus the special tokens; 384 ids. `tools/toy/check_tokenizer.mjs` checks "
+              "that `@huggingface/tokenizers` and transformers.js give the Python ids and decode them back.",
+              "- Small model: the hint prompt of DESIGN.md §4 (chat template), the tagged trace. Loss on the trace; "
+              "inside the tags no target, only a penalty on closing the tag before the 4th token, so it never "
+              "learns the partial products and cannot write them alone. "
+              f"{int(RANDOM_SEGMENT_SHARE * 100)} % of its traces also have one untargeted tag pair around 4 "
+              "ordinary tokens at a random place, so that it hands back after 4 tokens wherever an offload starts.",
+              f"- Big model: the same traces without tags; prompt variants {variants} (`boxed` is what the "
+              "controller sends: the hint sentence removed).",
+              "- Every batch is freshly generated from the seed; the 500 evaluation problems are excluded.",
+              "",
+              *model_section(small_log, "models/toy-small"),
+              *model_section(big_log, "models/toy-big"),
+              "## Time",
+              "",
+              f"Whole run {total} s ({total / 60:.1f} min) on {os.cpu_count()} cores ({platform.machine()}), "
+              "the two trainings in parallel:",
+              "",
+              "| phase | done after (s) |",
+              "|---|---|",
+              *[f"| {name} | {sec} |" for name, sec in timings.items()],
+              "",
+              "ONNX: `splitreason build-onnx` (the project's builder) from `config.json` + the safetensors "
+              "weights; `fixture.json` holds torch fp32 logits and greedy texts for the engine's tests.",
+              ""]
+    for path in args.out:
+        with open(path, "w") as f:
+            f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
