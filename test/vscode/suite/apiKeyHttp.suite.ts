@@ -4,15 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { activateExtension, configure, testModel, waitFor } from './helpers';
-
-const readLog = (dir: string): string =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.log'))
-    .map((f) => readFileSync(join(dir, f), 'utf8'))
-    .join('\n');
+import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
 
 /**
  * A minimal OpenAI-compatible /v1/completions server on 127.0.0.1 that records the

@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SplitReasonApi } from '../../../src/vscode/api';
 import { buildModelFolder } from '../../../src/engine/builder';
 
 export const EXTENSION_ID = 'splitreason.splitreason';
+
+/** Everything the "SplitReason" log channel wrote so far (api.logFolder). */
+export const readLog = (dir: string): string =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
 
 export async function activateExtension(): Promise<SplitReasonApi> {
   const ext = vscode.extensions.getExtension<SplitReasonApi>(EXTENSION_ID);

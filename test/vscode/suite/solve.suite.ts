@@ -4,7 +4,11 @@ import * as vscode from 'vscode';
 import type { SplitReasonApi } from '../../../src/vscode/api';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
 import type { TraceEvent } from '../../../src/split/events';
-import { activateExtension, configure, testModel, waitFor } from './helpers';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModelFolder } from '../../../src/engine/builder';
+import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
 
 const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
 /** The events of the panel a finished solve ran in. */
@@ -83,6 +87,35 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(b.panelId, a.panelId, '"stop" reuses the panel');
     assert.notEqual(c.panelId, b.panelId, '"newPanel" opens another');
     assert.equal(api.running(), false);
+  });
+
+  it("temperature unset: a model folder's generation_config.json decides (do_sample false: greedy)", async () => {
+    const folder = (generation: Record<string, unknown>): string => {
+      const dir = buildModelFolder(mkdtempSync(join(tmpdir(), 'sr-vscode-gen-')), { seed: 3 }).dir;
+      writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 1, eos_token_id: 2, ...generation }));
+      return dir;
+    };
+    const twice = async (dir: string): Promise<string[]> => {
+      restore = await configure({ smallModel: dir, device: 'cpu', 'largeModel.provider': 'none', policy: 'never', 'budgets.maxTokens': 40 });
+      const texts: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const outcome = await solve('What is 5 + 5?');
+        assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+        texts.push(of(traceOf(api, outcome), 'text').map((t) => t.text).join(''));
+      }
+      await restore();
+      restore = undefined;
+      return texts;
+    };
+    const greedyDir = folder({ do_sample: false, temperature: 0.9 });
+    const [g1, g2] = await twice(greedyDir);
+    assert.equal(g1, g2, 'greedy: the same text both times');
+    await waitFor('the sampling line in the log', () => readLog(api.logFolder).includes(`sampling: small temperature 0, top-p 0.95 (from ${join(greedyDir, 'generation_config.json')} (top-p: the default))`));
+    // The control: sampled at the folder's temperature (no seed set), two solves differ.
+    const sampledDir = folder({ do_sample: true, temperature: 1.5, top_p: 1 });
+    const [s1, s2] = await twice(sampledDir);
+    assert.notEqual(s1, s2, 'sampled: different text');
+    await waitFor('the sampling line in the log', () => readLog(api.logFolder).includes(`sampling: small temperature 1.5, top-p 1 (from ${join(sampledDir, 'generation_config.json')})`));
   });
 
   it('refuses to start with invalid settings and says which setting and what it must be', async () => {
