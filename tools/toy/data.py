@@ -132,7 +132,6 @@ class Batches:
         self.tok, self.role, self.batch_size = tok, role, batch_size
         self.rng = random.Random(seed)
         self.exclude = exclude
-        self.ready: list = []
 
     def problem(self) -> Problem:
         while True:
@@ -156,28 +155,15 @@ class Batches:
         return Example(ids, weights, no_close)
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        if not self.ready:
-            self._refill()
-        return self.ready.pop()
-
-    def _refill(self, batches: int = 4) -> None:
-        """Makes a few batches at once from rows sorted by length: less padding to compute."""
+        # (sorting rows by length to save padding made learning much slower: rows stay mixed)
         exs = []
         n_full = self.batch_size - round(self.batch_size * PACKED_SHARE)
-        for _ in range(batches):
-            for i in range(self.batch_size):
-                if i >= n_full:
-                    exs.append(self.packed())
-                    continue
-                p = self.problem()
-                exs.append(small_example(self.tok, p, self.rng) if self.role == "small"
-                           else big_example(self.tok, p, self.rng))
-        exs.sort(key=lambda e: len(e.ids))
-        groups = [exs[i:i + self.batch_size] for i in range(0, len(exs), self.batch_size)]
-        self.rng.shuffle(groups)
-        self.ready = [self._tensors(g) for g in groups]
-
-    def _tensors(self, exs: list[Example]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        for i in range(self.batch_size):
+            if i >= n_full:
+                exs.append(self.packed())
+                continue
+            p = self.problem()
+            exs.append(small_example(self.tok, p, self.rng) if self.role == "small" else big_example(self.tok, p, self.rng))
         n = max(len(e.ids) for e in exs)
         ids = torch.full((len(exs), n), self.tok.pad_id, dtype=torch.long)
         weights = torch.zeros(len(exs), n - 1)

@@ -80,8 +80,9 @@ def main() -> None:
     args = ap.parse_args()
     w = args.work
     small_log, big_log = load(f"{w}/small/train-log.json"), load(f"{w}/big/train-log.json")
-    ev = load(f"{w}/eval-torch.json")
-    cli = load(f"{w}/eval-cli.json") if os.path.exists(f"{w}/eval-cli.json") else None
+    ev = load(f"{w}/eval-torch.json") if os.path.exists(f"{w}/eval-torch.json") else None
+    parts = [load(f"{w}/{name}") for name in ("eval-cli-1.json", "eval-cli-2.json") if os.path.exists(f"{w}/{name}")]
+    cli = {"problems": parts[0]["problems"], "rows": [r for p in parts for r in p["rows"]]} if parts else None
     timings = {}
     with open(f"{w}/timings.txt") as f:
         for line in f:
@@ -102,9 +103,10 @@ def main() -> None:
         lines += [f"Measured by `splitreason eval` (the split controller on these ONNX files, onnxruntime CPU, "
                   f"greedy) on the {cli['problems']} problems of `models/toy-small/eval-set.jsonl`, which "
                   "training never saw:", "", *cli_table(cli), ""]
-    lines += [f"The same four policies in torch (fp32, batched; `tools/toy/evaluate.py`), as a cross-check:",
-              "", *torch_table(ev), "",
-              "Accuracy: the integer in the last `\\boxed{}` equals the answer. Tokens from the big model: its "
+    if ev:
+        lines += ["The same four policies in torch (fp32, batched; `tools/toy/evaluate.py`), as a cross-check:",
+                  "", *torch_table(ev), ""]
+    lines += ["Accuracy: the integer in the last `\\boxed{}` equals the answer. Tokens from the big model: its "
               "share of all generated tokens, summed over the set; tags the controller appends count for neither model.",
               "",
               "## The task and the traces",
@@ -112,21 +114,27 @@ def main() -> None:
               "Problems are `Compute $E$.` with 2-4 operations (+, -, \\times), at least one product of two "
               "2-digit numbers, never two products chained, other operands 1-999 (`tools/toy/problems.py`). "
               "A trace multiplies first, one line per product, splitting the second factor into tens and ones; "
-              "then it evaluates the +/- chain left to right, one operation per `=`. The two partial products "
-              "are the hard part: in the small model's traces each is wrapped in `<bigmodel>`...`</bigmodel>`:",
+              "the two partial products are the hard part, and in the small model's traces each is wrapped in "
+              "`<bigmodel>`...`</bigmodel>`. Then it restates the expression, puts the products in, and works "
+              "the +/- chain left to right, one operation per line, each after a line restating what is left:",
               "",
               "```",
               "$47 \\times 86 = 47 \\times 80 + 47 \\times 6 = <bigmodel>3760</bigmodel> + <bigmodel> 282</bigmodel> = 4042$",
-              "$  4042 -    129 +    408 =   3913 +    408 =   4321$",
+              "$ 47 \\times 86 -    129 +    408$",
+              "$  4042 -    129 +    408$",
+              "$  4042 -    129 =   3913$",
+              "$  3913 +    408$",
+              "$  3913 +    408 =   4321$",
               "</think>",
               "The answer is $\\boxed{4321}$.",
               "```",
               "",
               "Numbers that are added or subtracted are right-aligned with spaces (4 characters in a product "
-              "line, sign slot + 5 in the chain). TeX ignores spaces in math mode, so the rendered steps read "
-              "normally; in the token stream the digits of one place value sit at fixed distances, which is "
-              "what lets models this small learn carries and borrows in minutes, and it makes every offloaded "
-              "segment exactly 4 tokens, so the small model knows where to take back over.",
+              "line; a sign slot + 5 in the chain, where a product `47 \\times 86` also takes 6 tokens). TeX "
+              "ignores spaces in math mode, so the rendered steps read normally. In the token stream, the digits "
+              "of one place value sit at fixed distances and every copied number sits at a fixed place in the "
+              "line above: what lets models this small learn carries, borrows and copying in minutes. It also "
+              "makes every offloaded segment exactly 4 tokens, so the small model knows where to take back over.",
               "",
               "## Training",
               "",
