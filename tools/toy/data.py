@@ -23,7 +23,7 @@ from problems import Problem, sample_problem, solution, user_message
 from tokenizer import EOS, Tokenizer
 
 PACKED_SHARE = 0.5  # rows of a batch that are packed single lines instead of whole examples
-PACKED_TOKENS = 150
+PACKED_TOKENS = 190  # rows end at 190-230 tokens: about as long as the whole examples beside them
 BIG_PROMPT_VARIANTS = (("boxed", 0.55), ("bare", 0.2), ("hint", 0.15), ("boxed2", 0.1))
 RANDOM_SEGMENT_SHARE = 0.25
 SEGMENT_TOKENS = 4  # a partial product's field width (problems.PART_WIDTH)

@@ -113,38 +113,16 @@ def _fmt_chain(terms: list[int], signs: list[int]) -> str:
     return out
 
 
-def _expression_line(p: Problem) -> str:
-    """The problem's expression with every term in a field of the chain's width: a literal
-    right-aligned, a product `a \\times b` (also 6 tokens: sign slot, 2 digits, the times token,
-    2 digits). The next line, with the products replaced by their values, has exactly the
-    same layout, so each of its tokens is a copy from the same place one line up."""
-    units: list[str] = []
-    ops: list[str] = []
-    i = 0
-    while i < len(p.operands):
-        if i < len(p.ops) and p.ops[i] == "*":
-            units.append(f" {p.operands[i]} \\times {p.operands[i + 1]}")
-            i += 2
-        else:
-            units.append(chain_field(p.operands[i]))
-            i += 1
-        if i - 1 < len(p.ops):
-            ops.append(p.ops[i - 1])
-    out = units[0]
-    for op, unit in zip(ops, units[1:]):
-        out += f" {op} {unit}"
-    return f"${out}$"
-
-
 def _chain_lines(terms: list[int], signs: list[int]) -> list[str]:
-    """The +/- chain, leftmost operation first: `$a - b + c$`, `$a - b = r$`, `$r + c$`,
-    `$r + c = s$`. Each operation line copies its operands from the start of the line above
-    (the rest of the chain, restated) and has them right before its result, so a model finds
-    the digits it combines at fixed distances and never has to count terms."""
+    """The +/- chain, leftmost operation first, one operation per line:
+    `$a - b + c$`, `$a - b = r$`, `$r + c = s$`. Each operation line has its two operands
+    right before its result, so a model finds the digits it combines at fixed distances;
+    while three or more terms remain, a line restates them first."""
     terms, signs = list(terms), list(signs)
     lines = []
     while len(terms) > 1:
-        lines.append(f"${_fmt_chain(terms, signs)}$")
+        if len(terms) > 2:
+            lines.append(f"${_fmt_chain(terms, signs)}$")
         value = terms[0] + signs[1] * terms[1]
         lines.append(f"${_fmt_chain(terms[:2], signs[:2])} = {chain_field(value)}$")
         terms = [value] + terms[2:]
@@ -160,7 +138,6 @@ def solution(p: Problem, tagged: bool) -> str:
         if op == "*":
             lines.append(_product_line(operands[i], operands[i + 1], tagged))
     terms, signs = _terms(p)
-    lines.append(_expression_line(p))
     lines += _chain_lines(terms, signs)
     answer = p.answer
     assert terms and sum(s * t for s, t in zip(signs, terms)) == answer

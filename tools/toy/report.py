@@ -115,25 +115,22 @@ def main() -> None:
               "2-digit numbers, never two products chained, other operands 1-999 (`tools/toy/problems.py`). "
               "A trace multiplies first, one line per product, splitting the second factor into tens and ones; "
               "the two partial products are the hard part, and in the small model's traces each is wrapped in "
-              "`<bigmodel>`...`</bigmodel>`. Then it restates the expression, puts the products in, and works "
-              "the +/- chain left to right, one operation per line, each after a line restating what is left:",
+              "`<bigmodel>`...`</bigmodel>`. Then it works the +/- chain left to right, one operation per "
+              "line; while three or more terms are left, a line restates them first:",
               "",
               "```",
               "$47 \\times 86 = 47 \\times 80 + 47 \\times 6 = <bigmodel>3760</bigmodel> + <bigmodel> 282</bigmodel> = 4042$",
-              "$ 47 \\times 86 -    129 +    408$",
               "$  4042 -    129 +    408$",
               "$  4042 -    129 =   3913$",
-              "$  3913 +    408$",
               "$  3913 +    408 =   4321$",
               "</think>",
               "The answer is $\\boxed{4321}$.",
               "```",
               "",
               "Numbers that are added or subtracted are right-aligned with spaces (4 characters in a product "
-              "line; a sign slot + 5 in the chain, where a product `47 \\times 86` also takes 6 tokens). TeX "
-              "ignores spaces in math mode, so the rendered steps read normally. In the token stream, the digits "
-              "of one place value sit at fixed distances and every copied number sits at a fixed place in the "
-              "line above: what lets models this small learn carries, borrows and copying in minutes. It also "
+              "line; a sign slot + 5 in the chain). TeX ignores spaces in math mode, so the rendered steps read "
+              "normally. In the token stream, the digits of one place value sit at fixed distances: what lets "
+              "models this small learn carries and borrows in minutes. It also "
               "makes every offloaded segment exactly 4 tokens, so the small model knows where to take back over.",
               "",
               "## Training",
