@@ -71,21 +71,27 @@ export class LocalProvider implements BigModelProvider {
         signal: req.signal,
       });
       let completion = 0;
+      let finished = false;
       try {
         for (;;) {
           const r = await it.next();
           if (r.done) {
             completion = r.value.completionTokens;
+            finished = true;
             break;
           }
           completion += r.value.tokens;
           yield r.value;
         }
       } catch (e) {
+        finished = true;
         gen.reset();
         if (e instanceof ProviderError) throw e;
         throw new ProviderError(`${this.name} failed: ${(e as Error).message}`, { kind: 'model', retryable: false, cause: e });
       } finally {
+        // The caller stopped reading (a hand-back): close the engine's stream too, which stops
+        // the worker's generation now instead of after maxTokens and keeps the cache length exact.
+        if (!finished) await it.return(undefined as never);
         this.totals.add(promptIds.length, completion);
       }
       if (req.signal?.aborted) throw abortedError(this.name);

@@ -77,8 +77,11 @@ export class SplitController {
     this.tags = { open: tok.encode(this.split.openTag), close: tok.encode(this.split.closeTag) };
     this.eos = new Set(tok.eosTokenIds);
     this.deadline = performance.now() + this.budgets.timeoutMs;
-    opts.signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
   }
+
+  /** the caller's cancellation, forwarded while the solve runs (a long-lived signal shared by many
+   * solves, as in eval, must not collect a listener per solve) */
+  private readonly forwardAbort = (): void => this.abort.abort();
 
   async *run(): AsyncGenerator<TraceEvent> {
     const o = this.opts;
@@ -93,6 +96,8 @@ export class SplitController {
     };
     let reason: DoneReason = 'eos';
     let error: Error | undefined;
+    if (o.signal?.aborted) this.abort.abort();
+    o.signal?.addEventListener('abort', this.forwardAbort, { once: true });
     try {
       this.gen = await o.small.generator();
       if (this.policy.kind === 'always' && o.big) this.state = { name: 'big', trigger: 'always' };
@@ -106,6 +111,7 @@ export class SplitController {
       error = e as Error;
       reason = e instanceof Stop ? e.reason : 'error';
     } finally {
+      o.signal?.removeEventListener('abort', this.forwardAbort);
       this.gen?.dispose();
       this.abort.abort();
     }

@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { LocalModel } from '../../src/engine';
 import { LocalProvider } from '../../src/providers/local';
 import { createProvider } from '../../src/providers';
@@ -40,6 +41,26 @@ test('continues the raw prompt with the engine greedy tokens, also on a reused c
       promptTokens: model.tokenizer.encode(PROMPT).length + model.tokenizer.encode(longer).length,
       completionTokens: 40,
     });
+  } finally {
+    await provider.dispose();
+  }
+});
+
+test('a reader that stops early (a hand-back) stops the engine too: nothing left listening, the next call is exact', async () => {
+  const provider = new LocalProvider({ model });
+  try {
+    const ac = new AbortController();
+    let read = '';
+    for await (const c of provider.continue({ prompt: PROMPT, maxTokens: 200, temperature: 0, signal: ac.signal })) {
+      read += c.text;
+      if (read.length >= 3) break;
+    }
+    // The engine's stream registers on the signal while it runs; still there means it was
+    // never closed and the worker would go on to 200 tokens in the background.
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'a listener of the abandoned stream is still registered');
+    const longer = PROMPT + read;
+    const next = await collect(provider, { prompt: longer, maxTokens: 12, temperature: 0 });
+    assert.equal(next.text, await engineGreedy(longer, 12));
   } finally {
     await provider.dispose();
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -80,6 +81,16 @@ describe('split controller on programmed models over real HTTP', () => {
     assert.equal(stats.smallTokens, 'AB'.length + 1 + 'CD\\boxed{42}'.length + 1); // + open tag, + eos
     assert.ok(Math.abs(stats.offloadFraction - 6 / (6 + stats.smallTokens)) < 1e-9);
     assert.deepEqual(last(events, 'done'), { type: 'done', answer: '42', reason: 'eos' });
+  });
+
+  test('solves sharing one long-lived signal (as eval and the extension do) leave no listener on it', async () => {
+    const ac = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      reset();
+      const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' }, signal: ac.signal });
+      assert.equal(last(events, 'done').answer, '42');
+    }
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
   });
 
   test('never: the small model writes everything, inside its own tags too', async () => {
