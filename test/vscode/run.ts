@@ -29,8 +29,7 @@ const ARTIFACTS = join(REPO, '.test-artifacts/vscode', RUN_ID);
 
 const args = process.argv.slice(2);
 const only = ['host', 'ui', 'packaged'].find((p) => args.includes(`--${p}-only`));
-// The packaged phase and the toy-pair test need models/toy-small and models/toy-big (not yet trained).
-const phase = (p: string): boolean => (only === undefined ? p !== 'packaged' : only === p);
+const phase = (p: string): boolean => only === undefined || only === p;
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 
@@ -108,7 +107,7 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [...uiTests, notebookTest], server, 'development', REPO)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, ...uiTests, notebookTest], server, 'development', REPO)));
       } finally {
         await server.stop();
       }

@@ -22,8 +22,16 @@ import torch
 from problems import Problem, sample_problem, solution, user_message
 from tokenizer import EOS, Tokenizer
 
-PACKED_SHARE = 0.5  # rows of a batch that are packed single lines instead of whole examples
-PACKED_TOKENS = 190  # rows end at 190-230 tokens: about as long as the whole examples beside them
+# rows of a batch that are packed single lines instead of whole examples. The big model's packed
+# lines are product lines only: partial products are what it alone must know, and its +/- chain
+# comes from the small model it starts from.
+PACKED_SHARE = {"small": 0.5, "big": 0.5}
+PACKED_TOKENS = 150  # rows end at 150-190 tokens (at 180 the small model learned markedly slower)
+# Loss weight on the line that restates the +/- chain: it copies operands and signs from the
+# prompt by their position among the terms, the step both models got wrong most often (a
+# diagnosis of a full run: 15-20 % of problems, against about 1 % for any arithmetic step).
+# Only the big model's: from scratch, the small model learned everything else more slowly with it.
+RESTATE_WEIGHT = {"small": 1.0, "big": 2.0}
 BIG_PROMPT_VARIANTS = (("boxed", 0.55), ("bare", 0.2), ("hint", 0.15), ("boxed2", 0.1))
 RANDOM_SEGMENT_SHARE = 0.25
 SEGMENT_TOKENS = 4  # a partial product's field width (problems.PART_WIDTH)
@@ -38,9 +46,25 @@ class Example:
     no_close: list[float]
 
 
-def small_example(tok: Tokenizer, p: Problem, rng: random.Random | None = None) -> Example:
+def trace_ids(tok: Tokenizer, p: Problem, role: str, restate_weight: float) -> tuple[list[int], list[float]]:
+    """The trace's ids (tagged for the small model) and a loss weight per id: RESTATE_WEIGHT on a
+    restated chain, 1 elsewhere.
+    Encoded line by line: the tokenizer never merges across a newline, so the ids are the same."""
+    lines = (solution(p, tagged=role == "small") + EOS).split("\n")
+    ids: list[int] = []
+    scale: list[float] = []
+    for i, line in enumerate(lines):
+        piece = tok.encode(line + ("\n" if i + 1 < len(lines) else ""))
+        restate = line.startswith("$") and " = " not in line
+        ids += piece
+        scale += [restate_weight if restate else 1.0] * len(piece)
+    return ids, scale
+
+
+def small_example(tok: Tokenizer, p: Problem, rng: random.Random | None = None,
+                  restate_weight: float = RESTATE_WEIGHT["small"]) -> Example:
     prompt = tok.encode(tok.chat_prompt(user_message(p, "hint")))
-    trace = tok.encode(solution(p, tagged=True) + EOS)
+    trace, scale = trace_ids(tok, p, "small", restate_weight)
     open_id, close_id = tok.id("<bigmodel>"), tok.id("</bigmodel>")
     random_open = -1
     if rng is not None and rng.random() < RANDOM_SEGMENT_SHARE:
@@ -56,6 +80,7 @@ def small_example(tok: Tokenizer, p: Problem, rng: random.Random | None = None) 
         if starts:
             j = rng.choice(starts)
             trace = trace[:j] + [open_id] + trace[j:j + SEGMENT_TOKENS] + [close_id] + trace[j + SEGMENT_TOKENS:]
+            scale = scale[:j] + [1.0] + scale[j:j + SEGMENT_TOKENS] + [1.0] + scale[j + SEGMENT_TOKENS:]
             random_open = len(prompt) + j
     ids = prompt + trace
     weights = [0.0] * (len(ids) - 1)
@@ -72,11 +97,11 @@ def small_example(tok: Tokenizer, p: Problem, rng: random.Random | None = None) 
         elif inside:
             no_close[j - 1] = 1.0
         else:
-            weights[j - 1] = 1.0
+            weights[j - 1] = scale[j - len(prompt)]
     return Example(ids, weights, no_close)
 
 
-def big_example(tok: Tokenizer, p: Problem, rng: random.Random) -> Example:
+def big_example(tok: Tokenizer, p: Problem, rng: random.Random, restate_weight: float = RESTATE_WEIGHT["big"]) -> Example:
     r, variant = rng.random(), BIG_PROMPT_VARIANTS[-1][0]
     for name, share in BIG_PROMPT_VARIANTS:
         if r < share:
@@ -84,9 +109,9 @@ def big_example(tok: Tokenizer, p: Problem, rng: random.Random) -> Example:
             break
         r -= share
     prompt = tok.encode(tok.chat_prompt(user_message(p, variant)))
-    trace = tok.encode(solution(p, tagged=False) + EOS)
+    trace, scale = trace_ids(tok, p, "big", restate_weight)
     ids = prompt + trace
-    weights = [0.0] * (len(prompt) - 1) + [1.0] * len(trace)
+    weights = [0.0] * (len(prompt) - 1) + scale
     return Example(ids, weights, [0.0] * (len(ids) - 1))
 
 
@@ -103,6 +128,8 @@ def line_units(tok: Tokenizer, p: Problem, role: str) -> list[Example]:
     for u in units:
         if " = " not in u:
             continue  # a restated expression: nothing in it follows from the line alone
+        if role == "big" and "\\times" not in u:
+            continue
         ids = tok.encode(u)
         weights = [0.0] * len(ids)
         no_close = [0.0] * len(ids)
@@ -128,8 +155,11 @@ def line_units(tok: Tokenizer, p: Problem, role: str) -> list[Example]:
 class Batches:
     """An endless, seeded stream of training batches of fresh problems (none from `exclude`)."""
 
-    def __init__(self, tok: Tokenizer, role: str, batch_size: int, seed: int, exclude: set[str]) -> None:
+    def __init__(self, tok: Tokenizer, role: str, batch_size: int, seed: int, exclude: set[str],
+                 packed_share: float | None = None, restate_weight: float | None = None) -> None:
         self.tok, self.role, self.batch_size = tok, role, batch_size
+        self.packed_share = PACKED_SHARE[role] if packed_share is None else packed_share
+        self.restate_weight = RESTATE_WEIGHT[role] if restate_weight is None else restate_weight
         self.rng = random.Random(seed)
         self.exclude = exclude
 
@@ -157,13 +187,14 @@ class Batches:
     def next(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         # (sorting rows by length to save padding made learning much slower: rows stay mixed)
         exs = []
-        n_full = self.batch_size - round(self.batch_size * PACKED_SHARE)
+        n_full = self.batch_size - round(self.batch_size * self.packed_share)
         for i in range(self.batch_size):
             if i >= n_full:
                 exs.append(self.packed())
                 continue
             p = self.problem()
-            exs.append(small_example(self.tok, p, self.rng) if self.role == "small" else big_example(self.tok, p, self.rng))
+            exs.append(small_example(self.tok, p, self.rng, self.restate_weight) if self.role == "small"
+                       else big_example(self.tok, p, self.rng, self.restate_weight))
         n = max(len(e.ids) for e in exs)
         ids = torch.full((len(exs), n), self.tok.pad_id, dtype=torch.long)
         weights = torch.zeros(len(exs), n - 1)

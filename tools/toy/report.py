@@ -10,8 +10,10 @@ import json
 import os
 import platform
 
-from data import BIG_PROMPT_VARIANTS, RANDOM_SEGMENT_SHARE
+from problems import Problem, solution
+from data import BIG_PROMPT_VARIANTS, PACKED_SHARE, RANDOM_SEGMENT_SHARE, RESTATE_WEIGHT
 
+EXAMPLE = Problem((47, 86, 129, 408), ("*", "-", "+"))
 ROWS = [
     ("never", "small alone (`never`: the small model writes everything, inside its tags too)"),
     ("always", "big alone (`always`)"),
@@ -119,16 +121,11 @@ def main() -> None:
               "line; while three or more terms are left, a line restates them first:",
               "",
               "```",
-              "$47 \\times 86 = 47 \\times 80 + 47 \\times 6 = <bigmodel>3760</bigmodel> + <bigmodel> 282</bigmodel> = 4042$",
-              "$  4042 -    129 +    408$",
-              "$  4042 -    129 =   3913$",
-              "$  3913 +    408 =   4321$",
-              "</think>",
-              "The answer is $\\boxed{4321}$.",
+              *solution(EXAMPLE, tagged=True).split("\n"),
               "```",
               "",
               "Numbers that are added or subtracted are right-aligned with spaces (4 characters in a product "
-              "line; a sign slot + 5 in the chain). TeX ignores spaces in math mode, so the rendered steps read "
+              "line, a fixed number of tokens a number in the chain). TeX ignores spaces in math mode, so the rendered steps read "
               "normally. In the token stream, the digits of one place value sit at fixed distances: what lets "
               "models this small learn carries and borrows in minutes. It also "
               "makes every offloaded segment exactly 4 tokens, so the small model knows where to take back over.",
@@ -143,8 +140,14 @@ def main() -> None:
               "learns the partial products and cannot write them alone. "
               f"{int(RANDOM_SEGMENT_SHARE * 100)} % of its traces also have one untargeted tag pair around 4 "
               "ordinary tokens at a random place, so that it hands back after 4 tokens wherever an offload starts.",
-              f"- Big model: the same traces without tags; prompt variants {variants} (`boxed` is what the "
-              "controller sends: the hint sentence removed).",
+              f"- Big model: starts as the trained small model with two more layers (their residual branches "
+              "start at zero) and an untied head; the same traces without tags; prompt variants "
+              f"{variants} (`boxed` is what the controller sends: the hint sentence removed). The lines that "
+              f"restate the +/- chain weigh {RESTATE_WEIGHT['big']:g}x in its loss.",
+              f"- Rows of a batch: {int(PACKED_SHARE['small'] * 100)} % (small) / {int(PACKED_SHARE['big'] * 100)} % "
+              "(big) are packed single lines from several problems instead of whole examples, with the loss "
+              "from the line's first `=` on: every computing line for the small model, product lines only for "
+              "the big one (the partial products are what it alone must know).",
               "- Every batch is freshly generated from the seed; the 500 evaluation problems are excluded.",
               "",
               *model_section(small_log, "models/toy-small"),
@@ -152,7 +155,7 @@ def main() -> None:
               "## Time",
               "",
               f"Whole run {total} s ({total / 60:.1f} min) on {os.cpu_count()} cores ({platform.machine()}), "
-              "the two trainings in parallel:",
+              "small, then big (it starts from the small one), then the evaluation's two processes in parallel:",
               "",
               "| phase | done after (s) |",
               "|---|---|",

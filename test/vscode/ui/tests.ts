@@ -20,7 +20,7 @@ const longSolve = (server: CodeServer): Record<string, unknown> => ({
 
 export const uiTests: UiTest[] = [
   {
-    title: 'palette: Solve with SplitReason on a typed problem fills the panel, offloaded steps marked',
+    title: 'palette (builder models, random policy): offloaded steps marked; Copy as Markdown and Save trace',
     async run(ctx) {
       setUserSettings(ctx.server, {
         smallModel: testModel(ctx.server, 1),

@@ -1,0 +1,108 @@
+/**
+ * The paper's effect in miniature, through the real controller and the committed ONNX pair:
+ * with `learned` the big model writes exactly the partial products the small model tags and
+ * the answers come out right; alone (`never`) the small model gets them wrong. Then the same
+ * solves with toy-big behind `splitreason serve` on a real socket, through the OpenAI client.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { LocalModel } from '../../src/engine';
+import { LocalProvider, createProvider, type BigModelProvider } from '../../src/providers';
+import { startServer } from '../../src/server';
+import { solve, type PolicyKind, type TraceEvent } from '../../src/split';
+import { toyProblems, type ToyProblem } from './problems';
+
+const MODELS = join(__dirname, '..', '..', 'models');
+const PROBLEMS = toyProblems(10, 4242);
+let small: LocalModel;
+let big: LocalProvider;
+
+before(async () => {
+  small = await LocalModel.load(join(MODELS, 'toy-small'), { device: 'cpu', threads: 1 });
+  big = new LocalProvider({ modelDir: join(MODELS, 'toy-big'), device: 'cpu', threads: 1 });
+});
+after(async () => {
+  await big?.dispose();
+  await small?.dispose();
+});
+
+interface Run {
+  answer: string | null;
+  /** everything the reader sees, with the source of each segment */
+  segments: [string, string][];
+  bigTexts: string[];
+  smallTokens: number;
+  bigTokens: number;
+}
+
+async function run(p: ToyProblem, kind: PolicyKind, provider: BigModelProvider = big): Promise<Run> {
+  const source = new Map<number, string>();
+  const texts = new Map<number, string>();
+  const r: Run = { answer: null, segments: [], bigTexts: [], smallTokens: 0, bigTokens: 0 };
+  for await (const e of solve({ problem: p.text, small, big: provider, policy: { kind }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
+    if (e.type === 'segment') source.set(e.id, e.source);
+    else if (e.type === 'text') texts.set(e.id, (texts.get(e.id) ?? '') + e.text);
+    else if (e.type === 'stats') Object.assign(r, { smallTokens: e.smallTokens, bigTokens: e.bigTokens });
+    else if (e.type === 'done') r.answer = e.answer;
+  }
+  for (const [id, src] of source) {
+    r.segments.push([src, texts.get(id) ?? '']);
+    if (src === 'big') r.bigTexts.push(texts.get(id) ?? '');
+  }
+  return r;
+}
+
+/** The partial products of each multiplication, as the traces right-align them (4 characters). */
+const partials = (p: ToyProblem) => p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));
+
+const learnedRuns: Run[] = [];
+
+test('learned: the big model writes exactly the tagged partial products, and the answers are right', async (t) => {
+  let correct = 0;
+  let small = 0;
+  let big = 0;
+  for (const p of PROBLEMS) {
+    const r = await run(p, 'learned');
+    learnedRuns.push(r);
+    assert.deepEqual(r.bigTexts, partials(p), `offloaded segments for ${p.text}`);
+    if (Number(r.answer) === p.answer) correct++;
+    small += r.smallTokens;
+    big += r.bigTokens;
+  }
+  // TRAINING.md measures 73.6 % on 500 problems (the models still miss signs when restating the
+  // +/- chain); the claim here is the paper's effect: offloading the tagged steps turns a small
+  // model that gets nothing right (see `never`) into one that gets most answers right.
+  t.diagnostic(`learned: ${correct}/${PROBLEMS.length} right, offload fraction ${(big / (small + big)).toFixed(3)}`);
+  assert.ok(correct >= 6, `learned: ${correct}/${PROBLEMS.length} right`);
+  assert.ok(big > 0 && big / (small + big) <= 0.2, `offload fraction ${big / (small + big)}`);
+});
+
+test('never: the small model alone cannot do the products', async (t) => {
+  let correct = 0;
+  for (const p of PROBLEMS) {
+    const r = await run(p, 'never');
+    assert.equal(r.bigTokens, 0);
+    if (Number(r.answer) === p.answer) correct++;
+  }
+  t.diagnostic(`never: ${correct}/${PROBLEMS.length} right`);
+  assert.ok(correct <= 2, `never: ${correct}/${PROBLEMS.length} right`);
+});
+
+test('learned with toy-big behind serve (openai-completions over a socket): the same solves as in-process', async () => {
+  assert.ok(learnedRuns.length >= 4, 'the in-process learned runs come first');
+  const model = await LocalModel.load(join(MODELS, 'toy-big'), { device: 'cpu', threads: 1 });
+  const server = await startServer({ model, modelName: 'toy-big' });
+  try {
+    const provider = createProvider({ kind: 'openai-completions', baseUrl: `${server.url}/v1`, model: 'toy-big' })!;
+    for (const [i, p] of PROBLEMS.slice(0, 4).entries()) {
+      const r = await run(p, 'learned', provider);
+      assert.ok(r.bigTexts.length > 0, `nothing offloaded through serve for ${p.text}`);
+      assert.deepEqual(r.segments, learnedRuns[i].segments, `segments through serve for ${p.text}`);
+      assert.equal(r.answer, learnedRuns[i].answer);
+    }
+  } finally {
+    await server.close();
+    await model.dispose();
+  }
+});
