@@ -70,11 +70,10 @@ test('learned: the big model writes exactly the tagged partial products, and the
     small += r.smallTokens;
     big += r.bigTokens;
   }
-  // TRAINING.md measures 73.6 % on 500 problems (the models still miss signs when restating the
-  // +/- chain); the claim here is the paper's effect: offloading the tagged steps turns a small
-  // model that gets nothing right (see `never`) into one that gets most answers right.
+  // The paper's effect: offloading the tagged steps turns a small model that gets nothing right
+  // (see `never`) into one that gets nearly everything right (TRAINING.md measures it on 500).
   t.diagnostic(`learned: ${correct}/${PROBLEMS.length} right, offload fraction ${(big / (small + big)).toFixed(3)}`);
-  assert.ok(correct >= 6, `learned: ${correct}/${PROBLEMS.length} right`);
+  assert.ok(correct >= 9, `learned: ${correct}/${PROBLEMS.length} right`);
   assert.ok(big > 0 && big / (small + big) <= 0.2, `offload fraction ${big / (small + big)}`);
 });
 

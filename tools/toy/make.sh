@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the toy pair from scratch, seeded: models/toy-small and models/toy-big.
-#   held-out set -> train small -> train big (from the small one, deepened) -> model folders ->
+#   held-out set -> train small -> fine-tune it on the chain restatement -> train big (from the
+#   small one, deepened) -> model folders ->
 #   ONNX via the project's builder -> reference fixtures -> tokenizer cross-check ->
 #   evaluation (`splitreason eval` on the ONNX files) -> TRAINING.md
 # Usage: tools/toy/make.sh            (full run)
@@ -34,8 +35,15 @@ big_steps=${TOY_STEPS_BIG:+--steps $TOY_STEPS_BIG}
 # The big model starts as the trained small model with two more layers (their outputs start
 # at zero) and learns the partial products, the one thing the small model never saw.
 # shellcheck disable=SC2086
-$PY tools/toy/train.py --role small --out "$WORK/small" --exclude "$SET" --threads 2 $small_steps 2>&1 | tee "$WORK/train-small.log"
+$PY tools/toy/train.py --role small --out "$WORK/small-base" --exclude "$SET" --threads 2 $small_steps 2>&1 | tee "$WORK/train-small.log"
 stamp train-small
+# Then a short second phase on a fresh stream with the line that restates the +/- chain at 3x
+# in the loss: that copy of operands and operators from the prompt is what the first phase
+# leaves most often wrong (tools/toy/diagnose.py), and a longer first phase does not fit in 30 min.
+ft_steps=${TOY_STEPS_SMALL_FT:-450}
+$PY tools/toy/train.py --role small --out "$WORK/small" --exclude "$SET" --threads 2 --init-from "$WORK/small-base" \
+  --steps "$ft_steps" --lr 1e-3 --restate-weight 3 --seed 1235 --eval-every 150 2>&1 | tee "$WORK/train-small-ft.log"
+stamp train-small-ft
 # shellcheck disable=SC2086
 $PY tools/toy/train.py --role big --out "$WORK/big" --exclude "$SET" --threads 2 --init-from "$WORK/small" --add-layers 2 $big_steps 2>&1 | tee "$WORK/train-big.log"
 stamp train-big

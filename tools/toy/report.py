@@ -57,19 +57,24 @@ def torch_table(ev: dict) -> list[str]:
     return out
 
 
-def model_section(log: dict, folder: str) -> list[str]:
-    shape = log["shape"]
-    last = log["history"][-1]
+def phase_line(log: dict) -> str:
+    return (f"- {log['steps']} steps of {log['batch']} fresh problems (seed {log['seed']}), AdamW (0.9, 0.98), weight "
+            f"decay 0.05 on matrices, peak lr {log['lr']}, warm-up then cosine to 5 %, gradient clip 1.0, bf16 autocast, "
+            f"{log['threads']} torch threads; restatement loss weight {log.get('restate_weight', 1.0):g}: "
+            f"{log['seconds']:.0f} s, final loss {log['history'][-1]['loss']}, teacher-forced exact traces on 256 "
+            f"monitor problems {pct(log['history'][-1]['exact'])}")
+
+
+def model_section(logs: list[dict], folder: str) -> list[str]:
+    """One model; `logs` are its training phases in order (each one starts from the one before)."""
+    shape = logs[-1]["shape"]
     return [
         f"### {folder}",
         "",
-        f"- {log['params'] / 1e6:.2f} M parameters: {shape['num_hidden_layers']} layers, hidden {shape['hidden_size']}, "
+        f"- {logs[-1]['params'] / 1e6:.2f} M parameters: {shape['num_hidden_layers']} layers, hidden {shape['hidden_size']}, "
         f"{shape['num_attention_heads']} query / {shape['num_key_value_heads']} key-value heads of {shape['head_dim']}, "
         f"SwiGLU {shape['intermediate_size']}, tied embeddings: {str(shape['tie_word_embeddings']).lower()}",
-        f"- {log['steps']} steps of {log['batch']} fresh problems, AdamW (0.9, 0.98), weight decay 0.05 on matrices, "
-        f"peak lr {log['lr']}, warm-up then cosine to 5 %, gradient clip 1.0, bf16 autocast, {log['threads']} torch thread, seed {log['seed']}",
-        f"- {log['seconds']:.0f} s of training; final loss {last['loss']}, teacher-forced exact traces on 256 "
-        f"monitor problems {pct(last['exact'])}",
+        *[phase_line(log) for log in logs],
         "",
     ]
 
@@ -81,7 +86,8 @@ def main() -> None:
     ap.add_argument("--out", action="append", required=True)
     args = ap.parse_args()
     w = args.work
-    small_log, big_log = load(f"{w}/small/train-log.json"), load(f"{w}/big/train-log.json")
+    small_logs = [load(f"{w}/{d}/train-log.json") for d in ("small-base", "small") if os.path.exists(f"{w}/{d}/train-log.json")]
+    big_log = load(f"{w}/big/train-log.json")
     ev = load(f"{w}/eval-torch.json") if os.path.exists(f"{w}/eval-torch.json") else None
     parts = [load(f"{w}/{name}") for name in ("eval-cli-1.json", "eval-cli-2.json") if os.path.exists(f"{w}/{name}")]
     cli = {"problems": parts[0]["problems"], "rows": [r for p in parts for r in p["rows"]]} if parts else None
@@ -139,7 +145,9 @@ def main() -> None:
               "inside the tags no target, only a penalty on closing the tag before the 4th token, so it never "
               "learns the partial products and cannot write them alone. "
               f"{int(RANDOM_SEGMENT_SHARE * 100)} % of its traces also have one untargeted tag pair around 4 "
-              "ordinary tokens at a random place, so that it hands back after 4 tokens wherever an offload starts.",
+              "ordinary tokens at a random place, so that it hands back after 4 tokens wherever an offload starts. "
+              "A second, short phase continues from the first on a fresh stream of problems, with the line that "
+              "first restates the +/- chain (copying operands and operators from the prompt) weighing more in the loss.",
               f"- Big model: starts as the trained small model with two more layers (their residual branches "
               "start at zero) and an untied head; the same traces without tags; prompt variants "
               f"{variants} (`boxed` is what the controller sends: the hint sentence removed). The lines that "
@@ -150,12 +158,12 @@ def main() -> None:
               "the big one (the partial products are what it alone must know).",
               "- Every batch is freshly generated from the seed; the 500 evaluation problems are excluded.",
               "",
-              *model_section(small_log, "models/toy-small"),
-              *model_section(big_log, "models/toy-big"),
+              *model_section(small_logs, "models/toy-small"),
+              *model_section([big_log], "models/toy-big"),
               "## Time",
               "",
               f"Whole run {total} s ({total / 60:.1f} min) on {os.cpu_count()} cores ({platform.machine()}), "
-              "small, then big (it starts from the small one), then the evaluation's two processes in parallel:",
+              "small (two phases), then big (it starts from the small one), then the evaluation's two processes in parallel:",
               "",
               "| phase | done after (s) |",
               "|---|---|",

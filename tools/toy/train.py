@@ -28,7 +28,7 @@ SHAPES = {
     "big": dict(hidden_size=192, intermediate_size=512, num_hidden_layers=6, num_attention_heads=6,
                 num_key_value_heads=2, head_dim=32, tie_word_embeddings=False),
 }
-DEFAULTS = {"small": dict(steps=2500, lr=3e-3), "big": dict(steps=800, lr=2e-3)}
+DEFAULTS = {"small": dict(steps=2500, lr=3e-3), "big": dict(steps=750, lr=2e-3)}
 
 
 def deepened(folder: str, add_layers: int, untie: bool) -> Qwen2:
