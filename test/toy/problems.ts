@@ -3,24 +3,13 @@
  * `Compute $E$.`, 2-4 operations from +, -, \times, at least one product of two 2-digit
  * numbers, no chained products, other operands 1-999; the answer by standard precedence.
  */
+import { seededRandom } from '../../src/engine/random';
 
 export interface ToyProblem {
   text: string;
   answer: number;
   /** the [a, b] of each product, left to right */
   products: [number, number][];
-}
-
-/** mulberry32: a small seeded PRNG, so a test sees the same problems every run. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const int = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -50,6 +39,6 @@ export function toyProblem(rand: () => number): ToyProblem {
 }
 
 export function toyProblems(n: number, seed: number): ToyProblem[] {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed); // the same problems every run
   return Array.from({ length: n }, () => toyProblem(rand));
 }
