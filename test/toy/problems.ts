@@ -42,3 +42,7 @@ export function toyProblems(n: number, seed: number): ToyProblem[] {
   const rand = seededRandom(seed); // the same problems every run
   return Array.from({ length: n }, () => toyProblem(rand));
 }
+
+/** The partial products of each multiplication, right-aligned to 4 characters as the traces write them. */
+export const partials = (p: ToyProblem): string[] =>
+  p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));

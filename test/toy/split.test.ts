@@ -11,7 +11,7 @@ import { LocalModel } from '../../src/engine';
 import { LocalProvider, createProvider, type BigModelProvider } from '../../src/providers';
 import { startServer } from '../../src/server';
 import { solve, type PolicyKind, type TraceEvent } from '../../src/split';
-import { toyProblems, type ToyProblem } from './problems';
+import { partials, toyProblems, type ToyProblem } from './problems';
 
 const MODELS = join(__dirname, '..', '..', 'models');
 const PROBLEMS = toyProblems(10, 4242);
@@ -53,8 +53,6 @@ async function run(p: ToyProblem, kind: PolicyKind, provider: BigModelProvider =
   return r;
 }
 
-/** The partial products of each multiplication, as the traces right-align them (4 characters). */
-const partials = (p: ToyProblem) => p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));
 
 const learnedRuns: Run[] = [];
 

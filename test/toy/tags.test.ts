@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { argmax, LocalModel } from '../../src/engine';
 import { renderPrompt, smallUserMessage } from '../../src/split';
-import { toyProblems, type ToyProblem } from './problems';
+import { partials, toyProblems, type ToyProblem } from './problems';
 
 const DIR = join(__dirname, '..', '..', 'models', 'toy-small');
 const PROBLEMS = toyProblems(60, 20250101);
@@ -45,8 +45,6 @@ async function writeWithPartials(p: ToyProblem): Promise<string> {
   return tok.decode(ids, { skipSpecialTokens: false });
 }
 
-/** The partial products of each multiplication, right-aligned to 4 characters as in the traces. */
-const partials = (p: ToyProblem) => p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));
 
 const count = (text: string, s: string) => text.split(s).length - 1;
 

@@ -22,10 +22,7 @@ import torch
 from problems import Problem, sample_problem, solution, user_message
 from tokenizer import EOS, Tokenizer
 
-# rows of a batch that are packed single lines instead of whole examples. The big model's packed
-# lines are product lines only: partial products are what it alone must know, and its +/- chain
-# comes from the small model it starts from.
-PACKED_SHARE = {"small": 0.5, "big": 0.5}
+PACKED_SHARE = 0.5  # rows of a batch that are packed single lines instead of whole examples
 PACKED_TOKENS = 150  # rows end at 150-190 tokens (at 180 the small model learned markedly slower)
 # Loss weight on the line that restates the +/- chain: it copies operands and signs from the
 # prompt by their position among the terms, the step both models got wrong most often (a
@@ -129,7 +126,7 @@ def line_units(tok: Tokenizer, p: Problem, role: str) -> list[Example]:
         if " = " not in u:
             continue  # a restated expression: nothing in it follows from the line alone
         if role == "big" and "\\times" not in u:
-            continue
+            continue  # partial products are what the big model alone must know; its +/- chain comes from the small model
         ids = tok.encode(u)
         weights = [0.0] * len(ids)
         no_close = [0.0] * len(ids)
@@ -156,9 +153,8 @@ class Batches:
     """An endless, seeded stream of training batches of fresh problems (none from `exclude`)."""
 
     def __init__(self, tok: Tokenizer, role: str, batch_size: int, seed: int, exclude: set[str],
-                 packed_share: float | None = None, restate_weight: float | None = None) -> None:
+                 restate_weight: float | None = None) -> None:
         self.tok, self.role, self.batch_size = tok, role, batch_size
-        self.packed_share = PACKED_SHARE[role] if packed_share is None else packed_share
         self.restate_weight = RESTATE_WEIGHT[role] if restate_weight is None else restate_weight
         self.rng = random.Random(seed)
         self.exclude = exclude
@@ -187,7 +183,7 @@ class Batches:
     def next(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         # (sorting rows by length to save padding made learning much slower: rows stay mixed)
         exs = []
-        n_full = self.batch_size - round(self.batch_size * self.packed_share)
+        n_full = self.batch_size - round(self.batch_size * PACKED_SHARE)
         for i in range(self.batch_size):
             if i >= n_full:
                 exs.append(self.packed())

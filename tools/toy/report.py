@@ -152,8 +152,8 @@ def main() -> None:
               "start at zero) and an untied head; the same traces without tags; prompt variants "
               f"{variants} (`boxed` is what the controller sends: the hint sentence removed). The lines that "
               f"restate the +/- chain weigh {RESTATE_WEIGHT['big']:g}x in its loss.",
-              f"- Rows of a batch: {int(PACKED_SHARE['small'] * 100)} % (small) / {int(PACKED_SHARE['big'] * 100)} % "
-              "(big) are packed single lines from several problems instead of whole examples, with the loss "
+              f"- Rows of a batch: {int(PACKED_SHARE * 100)} % "
+              "are packed single lines from several problems instead of whole examples, with the loss "
               "from the line's first `=` on: every computing line for the small model, product lines only for "
               "the big one (the partial products are what it alone must know).",
               "- Every batch is freshly generated from the seed; the 500 evaluation problems are excluded.",

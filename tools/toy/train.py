@@ -105,7 +105,6 @@ def main() -> None:
                     "deepened by --add-layers layers whose residual branches start at zero")
     ap.add_argument("--add-layers", type=int, default=0)
     ap.add_argument("--save-every", type=int, default=0, help="also save the weights at every N-th monitor step")
-    ap.add_argument("--packed-share", type=float, help="share of packed single-line rows (default: data.PACKED_SHARE)")
     ap.add_argument("--restate-weight", type=float, help="loss weight of chain restatements (default: data.RESTATE_WEIGHT)")
     args = ap.parse_args()
     steps = args.steps or DEFAULTS[args.role]["steps"]
@@ -141,7 +140,7 @@ def main() -> None:
         return lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
 
     batches = Batches(tok, args.role, args.batch, seed=args.seed, exclude=exclude,
-                      packed_share=args.packed_share, restate_weight=args.restate_weight)
+                      restate_weight=args.restate_weight)
     monitor_rng = random.Random(args.seed + 1)
     monitor = []
     while len(monitor) < 256:
@@ -150,7 +149,7 @@ def main() -> None:
             monitor.append(p)
     close_id = tok.id("</bigmodel>")
     log = {"role": args.role, "params": n_params, "shape": shape, "steps": steps, "lr": lr,
-           "batch": args.batch, "seed": args.seed, "threads": args.threads, "packed_share": batches.packed_share,
+           "batch": args.batch, "seed": args.seed, "threads": args.threads,
            "restate_weight": batches.restate_weight, "init_from": args.init_from, "history": []}
     print(f"[{args.role}] {n_params / 1e6:.2f}M params, {steps} steps, batch {args.batch}, lr {lr}", flush=True)
     t0 = time.time()
