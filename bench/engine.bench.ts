@@ -1,4 +1,4 @@
-/** npm run bench:engine [-- small|mid ...] */
+/** npm run bench:engine [-- [--device cpu|webgpu|cuda|dml|coreml] small|mid ...] */
 import { engineBench } from './engineSuite';
 
 engineBench(process.argv.slice(2), (s) => console.log(s)).catch((e) => {

@@ -7,9 +7,12 @@
 import * as ort from 'onnxruntime-node';
 import { basename, dirname, join } from 'node:path';
 import { LocalModel } from '../src/engine';
+import type { Provider } from '../src/engine/executionProviders';
 
 export interface EngineBenchOptions {
   dir: string;
+  /** one execution provider for all three runners: the comparison is of host code, not hardware */
+  device: Provider;
   context: number;
   decode: number;
   threads: number;
@@ -36,7 +39,11 @@ const prompt = (n: number) => Array.from({ length: n }, (_, i) => 32 + ((i * 7) 
 const perSecond = (tokens: number, ms: number) => tokens / (ms / 1000);
 
 async function engineRunner(o: EngineBenchOptions): Promise<Runner> {
-  const model = await LocalModel.load(o.dir, { device: 'cpu', threads: o.threads });
+  const model = await LocalModel.load(o.dir, { device: o.device, threads: o.threads });
+  if (model.device !== o.device) {
+    await model.dispose();
+    throw new Error(`the engine could not start ${o.device} and fell back to ${model.device}`);
+  }
   return {
     async measure() {
       const g = await model.generator();
@@ -64,7 +71,7 @@ async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undef
   tf.env.localModelPath = dirname(o.dir);
   const model = await tf.AutoModelForCausalLM.from_pretrained(basename(o.dir), {
     dtype: 'fp32',
-    device: 'cpu',
+    device: o.device,
     session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
   } as never);
   const ids = new tf.Tensor('int64', BigInt64Array.from(prompt(o.context), BigInt), [1, o.context]);
@@ -90,7 +97,7 @@ async function bareRunner(o: EngineBenchOptions): Promise<Runner> {
   const cfg = probe.config;
   await probe.dispose();
   const session = await ort.InferenceSession.create(join(o.dir, 'onnx', 'model.onnx'), {
-    executionProviders: ['cpu'],
+    executionProviders: [o.device],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: o.threads,
     interOpNumThreads: 1,
@@ -146,7 +153,7 @@ export function formatEngineBench(name: string, o: EngineBenchOptions, r: Engine
   const f = (x: number) => x.toFixed(1).padStart(8);
   const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) + '×' : 'n/a');
   return [
-    `model ${name}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
+    `model ${name} on ${o.device}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
     `                    prefill tok/s   decode tok/s`,
     `  engine            ${f(r.engine.prefill)}        ${f(r.engine.decode)}`,
     `  transformers.js   ${r.transformers ? f(r.transformers.prefill) : '     n/a'}        ${r.transformers ? f(r.transformers.decode) : '     n/a'}`,

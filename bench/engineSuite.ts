@@ -2,11 +2,19 @@
 import { availableParallelism } from 'node:os';
 import { BENCH_MODELS, benchModel } from './models';
 import { formatEngineBench, runEngineBench } from './engine';
+import type { Provider } from '../src/engine/executionProviders';
 
-export async function engineBench(names: string[], log: (s: string) => void): Promise<void> {
+const DEVICES: Provider[] = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+/** args: bench model names, and `--device cpu|webgpu|cuda|dml|coreml` (default cpu) */
+export async function engineBench(args: string[], log: (s: string) => void): Promise<void> {
+  const at = args.indexOf('--device');
+  const device = (at >= 0 ? args[at + 1] : 'cpu') as Provider;
+  if (!DEVICES.includes(device)) throw new Error(`--device ${device ?? '(missing)'}: use one of ${DEVICES.join(', ')}`);
+  const names = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
   for (const name of names.length ? names : Object.keys(BENCH_MODELS)) {
     if (!(name in BENCH_MODELS)) throw new Error(`unknown bench model '${name}': ${Object.keys(BENCH_MODELS).join(', ')}`);
-    const opts = { dir: benchModel(name as keyof typeof BENCH_MODELS), context: 512, decode: name === 'mid' ? 32 : 128, threads: Math.min(2, availableParallelism()), repeats: 3 };
+    const opts = { dir: benchModel(name as keyof typeof BENCH_MODELS), device, context: 512, decode: name === 'mid' ? 32 : 128, threads: Math.min(2, availableParallelism()), repeats: 3 };
     log(formatEngineBench(name, opts, await runEngineBench(opts)));
   }
 }

@@ -70,6 +70,13 @@ export class WorkerClient {
     this.closing = true;
     for (const [id] of inFlight) this.worker.postMessage({ id: 0, req: { op: 'cancel', target: id } });
     await Promise.allSettled(inFlight.map(([, p]) => p.settled));
+    // GPU buffers and the session are freed by the worker itself, not left to thread teardown
+    if (!this.dead) {
+      this.closing = false; // for this one request: call() posts synchronously
+      const unloaded = this.request({ op: 'unload' });
+      this.closing = true;
+      await unloaded.catch(() => undefined);
+    }
     this.fail(new Error('the model was disposed'));
     await this.worker.terminate();
   }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LocalModel } from '../../src/engine';
 import { buildQwen2Onnx, randomWeights, testConfig } from '../../src/engine/builder';
 import { maxAbsDiff, referenceLogits } from '../helpers/referenceForward';
 import { tempModel } from '../helpers/tempModel';
+import { loadTestModel } from '../helpers/testDevice';
 
 const shapes = [
   { name: 'grouped-query attention, untied head', config: {}, qkvBias: false },
@@ -16,7 +16,7 @@ for (const shape of shapes) {
     const { dir, config, weights } = tempModel({ config: shape.config, qkvBias: shape.qkvBias, seed: 7 });
     const ids = [256, 72, 101, 108, 108, 111, 33, 260, 10];
     const expected = referenceLogits(config, weights, ids);
-    const model = await LocalModel.load(dir, { device: 'cpu' });
+    const model = await loadTestModel(dir);
     try {
       const gen = await model.generator();
       const got = (await gen.append(ids, { logits: 'all' }))!;

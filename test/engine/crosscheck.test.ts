@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { LocalModel } from '../../src/engine';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempModel } from '../helpers/tempModel';
+import { loadTestModel } from '../helpers/testDevice';
 
 // transformers.js is ESM; load it once.
 type Transformers = typeof import('@huggingface/transformers');
@@ -22,7 +23,7 @@ before(async () => {
   tf.env.allowRemoteModels = false;
   tf.env.localModelPath = dirname(built.dir);
   peer = await tf.AutoModelForCausalLM.from_pretrained(basename(built.dir), { dtype: 'fp32', device: 'cpu' });
-  model = await LocalModel.load(built.dir, { device: 'cpu' });
+  model = await loadTestModel(built.dir);
 });
 after(async () => {
   await model?.dispose();

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { LocalModel } from '../../src/engine';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempModel } from '../helpers/tempModel';
+import { loadTestModel } from '../helpers/testDevice';
 
 const ids = [256, 258, 80, 117, 116, 32, 51, 32, 43, 32, 52, 259, 260, 10, 36, 51, 43, 52, 61, 55, 36];
 
@@ -28,7 +29,7 @@ for (const v of variants) {
     before(async () => {
       const built = tempModel({ seed: 11, ...v.opts });
       vocab = built.config.vocab_size;
-      model = await LocalModel.load(built.dir, { device: 'cpu' });
+      model = await loadTestModel(built.dir);
     });
     after(() => model.dispose());
     // fp16 caches round K/V to half precision, so incremental decoding differs slightly from a full pass
@@ -68,12 +69,12 @@ for (const v of variants) {
 describe('generator', () => {
   let model: LocalModel;
   before(async () => {
-    model = await LocalModel.load(tempModel({ seed: 5 }).dir, { device: 'cpu' });
+    model = await loadTestModel(tempModel({ seed: 5 }).dir);
   });
   after(() => model.dispose());
 
   test('kv type of a float16 export is reported', async () => {
-    const m = await LocalModel.load(tempModel({ seed: 5, kvDtype: 'float16' }).dir, { device: 'cpu' });
+    const m = await loadTestModel(tempModel({ seed: 5, kvDtype: 'float16' }).dir);
     assert.equal(m.kvType, 'float16');
     await m.dispose();
     assert.equal(model.kvType, 'float32');
@@ -177,7 +178,7 @@ describe('generator', () => {
   });
 
   test('sequences longer than max_position_embeddings are refused', async () => {
-    const m = await LocalModel.load(tempModel({ seed: 2, config: { max_position_embeddings: 16 } }).dir, { device: 'cpu' });
+    const m = await loadTestModel(tempModel({ seed: 2, config: { max_position_embeddings: 16 } }).dir);
     const g = await m.generator();
     await assert.rejects(g.append(Array(17).fill(65)), /17 tokens exceeds the model's max_position_embeddings \(16\)/);
     await m.dispose();
@@ -185,7 +186,7 @@ describe('generator', () => {
 });
 
 test('each generate() call starts its seed afresh; next() continues one sequence', async () => {
-  const model = await LocalModel.load(tempModel({ seed: 8 }).dir, { device: 'cpu' });
+  const model = await loadTestModel(tempModel({ seed: 8 }).dir);
   const g = await model.generator();
   const sampler = { temperature: 3, seed: 5 };
   const restart = async () => {
@@ -209,7 +210,7 @@ test('each generate() call starts its seed afresh; next() continues one sequence
 
 test('a long prefill that skips the head for earlier positions gives the same last logits and cache', async () => {
   // 40 tokens × a 32k vocabulary is past the size at which the worker splits the prefill
-  const model = await LocalModel.load(tempModel({ seed: 12, config: { vocab_size: 32768 } }).dir, { device: 'cpu' });
+  const model = await loadTestModel(tempModel({ seed: 12, config: { vocab_size: 32768 } }).dir);
   const long = Array.from({ length: 40 }, (_, i) => 32 + ((i * 13) % 90));
   const full = await model.generator();
   const all = (await full.append(long, { logits: 'all' }))!;

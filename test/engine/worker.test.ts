@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LocalModel } from '../../src/engine';
 import { tempModel } from '../helpers/tempModel';
+import { loadTestModel } from '../helpers/testDevice';
 
 test("the caller's thread keeps running while the worker loads and generates", async () => {
   const { dir } = tempModel({ seed: 1, config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 32 } });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
   try {
-    const model = await LocalModel.load(dir, { device: 'cpu', threads: 1 });
+    const model = await loadTestModel(dir, { threads: 1 });
     const g = await model.generator();
     // one long prefill: a single onnxruntime run that would freeze this thread if it ran here
     const before = ticks;
@@ -31,7 +31,7 @@ test("the caller's thread keeps running while the worker loads and generates", a
 });
 
 test('a disposed model rejects calls instead of hanging', async () => {
-  const model = await LocalModel.load(tempModel().dir, { device: 'cpu' });
+  const model = await loadTestModel(tempModel().dir);
   const g = await model.generator();
   await model.dispose();
   await assert.rejects(g.append([1]), /disposed/);
@@ -39,7 +39,7 @@ test('a disposed model rejects calls instead of hanging', async () => {
 });
 
 test('dispose during a running generation waits for the worker instead of crashing the process', async () => {
-  const model = await LocalModel.load(tempModel({ seed: 2 }).dir, { device: 'cpu' });
+  const model = await loadTestModel(tempModel({ seed: 2 }).dir);
   const g = await model.generator();
   await g.append([1, 2, 3], { logits: 'none' });
   const got: number[] = [];

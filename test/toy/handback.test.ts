@@ -12,6 +12,7 @@ import { CLOSE_TAG, appendAndProbe, referenceHandback } from '../../src/split';
 import { toyTraces } from '../../bench/handbackTraces';
 import type { HandbackTrace } from '../../bench/handback';
 import { toyProblems } from './problems';
+import { loadTestModel } from '../helpers/testDevice';
 
 const MODELS = join(__dirname, '..', '..', 'models');
 let small: LocalModel;
@@ -19,8 +20,8 @@ let big: LocalModel;
 let traces: HandbackTrace[];
 
 before(async () => {
-  small = await LocalModel.load(join(MODELS, 'toy-small'), { device: 'cpu', threads: 1 });
-  big = await LocalModel.load(join(MODELS, 'toy-big'), { device: 'cpu', threads: 1 });
+  small = await loadTestModel(join(MODELS, 'toy-small'), { threads: 1 });
+  big = await loadTestModel(join(MODELS, 'toy-big'), { threads: 1 });
   traces = await toyTraces(small, big, toyProblems(56, 77).map((p) => p.text), 24);
 });
 after(async () => {

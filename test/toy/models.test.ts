@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalModel } from '../../src/engine';
+import { loadTestModel, TEST_DEVICE } from '../helpers/testDevice';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -30,16 +31,19 @@ for (const name of ['toy-small', 'toy-big'] as const) {
   describe(name, () => {
     const dir = join(ROOT, 'models', name);
     const fixture = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8')) as Fixture;
+    // the fixture's tolerance is the CPU's; GPU kernels sum in another order (WebGPU on an H100:
+    // 1.46e-4 on toy-small), still orders of magnitude under any real difference between graphs
+    const atol = TEST_DEVICE === 'cpu' ? fixture.atol : 5 * fixture.atol;
     let model: LocalModel;
     before(async () => {
-      model = await LocalModel.load(dir, { device: 'cpu', dtype: 'fp32', threads: 1 });
+      model = await loadTestModel(dir, { dtype: 'fp32', threads: 1 });
     });
     after(async () => {
       await model?.dispose();
     });
 
-    test('loads on the CPU as a Qwen2 decoder with the fixture\'s vocabulary', () => {
-      assert.equal(model.device, 'cpu');
+    test('loads on the test device as a Qwen2 decoder with the fixture\'s vocabulary', () => {
+      assert.equal(model.device, TEST_DEVICE);
       assert.equal(model.config.model_type, 'qwen2');
       const maxId = Math.max(...fixture.logits.flatMap((c) => c.ids));
       assert.ok(maxId < model.config.vocab_size);
@@ -64,7 +68,7 @@ for (const name of ['toy-small', 'toy-big'] as const) {
         gen.dispose();
         c.rows.forEach((row, k) => {
           const d = maxDiff(all.subarray(row * vocab, (row + 1) * vocab), c.logits[k]);
-          assert.ok(d <= fixture.atol, `${name} position ${row}: max |diff| ${d} > ${fixture.atol}`);
+          assert.ok(d <= atol, `${name} position ${row}: max |diff| ${d} > ${atol}`);
           worst = Math.max(worst, d);
         });
       }
@@ -79,7 +83,7 @@ for (const name of ['toy-small', 'toy-big'] as const) {
         const k = c.rows.indexOf(i);
         if (k >= 0) {
           const d = maxDiff(last, c.logits[k]);
-          assert.ok(d <= fixture.atol, `${name} cached position ${i}: max |diff| ${d} > ${fixture.atol}`);
+          assert.ok(d <= atol, `${name} cached position ${i}: max |diff| ${d} > ${atol}`);
         }
       }
       gen.dispose();

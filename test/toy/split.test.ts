@@ -12,6 +12,7 @@ import { LocalProvider, createProvider, type BigModelProvider } from '../../src/
 import { startServer } from '../../src/server';
 import { solve, type PolicyKind, type TraceEvent } from '../../src/split';
 import { partials, toyProblems, type ToyProblem } from './problems';
+import { loadTestModel, TEST_DEVICE } from '../helpers/testDevice';
 
 const MODELS = join(__dirname, '..', '..', 'models');
 const PROBLEMS = toyProblems(10, 4242);
@@ -19,8 +20,8 @@ let small: LocalModel;
 let big: LocalProvider;
 
 before(async () => {
-  small = await LocalModel.load(join(MODELS, 'toy-small'), { device: 'cpu', threads: 1 });
-  big = new LocalProvider({ modelDir: join(MODELS, 'toy-big'), device: 'cpu', threads: 1 });
+  small = await loadTestModel(join(MODELS, 'toy-small'), { threads: 1 });
+  big = new LocalProvider({ modelDir: join(MODELS, 'toy-big'), device: TEST_DEVICE, threads: 1 });
 });
 after(async () => {
   await big?.dispose();
@@ -88,7 +89,7 @@ test('never: the small model alone cannot do the products', async (t) => {
 
 test('learned with toy-big behind serve (openai-completions over a socket): the same solves as in-process', async () => {
   assert.ok(learnedRuns.length >= 4, 'the in-process learned runs come first');
-  const model = await LocalModel.load(join(MODELS, 'toy-big'), { device: 'cpu', threads: 1 });
+  const model = await loadTestModel(join(MODELS, 'toy-big'), { threads: 1 });
   const server = await startServer({ model, modelName: 'toy-big' });
   try {
     const provider = createProvider({ kind: 'openai-completions', baseUrl: `${server.url}/v1`, model: 'toy-big' })!;

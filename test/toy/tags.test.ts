@@ -9,13 +9,14 @@ import { after, before, test } from 'node:test';
 import { argmax, LocalModel } from '../../src/engine';
 import { renderPrompt, smallUserMessage } from '../../src/split';
 import { partials, toyProblems, type ToyProblem } from './problems';
+import { loadTestModel } from '../helpers/testDevice';
 
 const DIR = join(__dirname, '..', '..', 'models', 'toy-small');
 const PROBLEMS = toyProblems(60, 20250101);
 let model: LocalModel;
 
 before(async () => {
-  model = await LocalModel.load(DIR, { device: 'cpu', dtype: 'fp32', threads: 1 });
+  model = await loadTestModel(DIR, { dtype: 'fp32', threads: 1 });
 });
 after(async () => {
   await model?.dispose();

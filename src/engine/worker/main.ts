@@ -134,6 +134,11 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     case 'free':
       generators.delete(req.gen);
       return undefined;
+    case 'unload':
+      generators.clear();
+      await session?.release();
+      session = undefined;
+      return undefined;
     case 'cancel':
       return undefined;
   }

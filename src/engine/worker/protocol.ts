@@ -20,6 +20,7 @@ export type Request =
   | { op: 'generate'; gen: number; sampler: SamplerSpec; maxTokens: number; stop: number[] }
   | { op: 'rewind'; gen: number; length: number }
   | { op: 'free'; gen: number }
+  | { op: 'unload' }
   | { op: 'cancel'; target: number };
 
 export interface LoadResult {
