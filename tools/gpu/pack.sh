@@ -2,7 +2,7 @@
 # Builds the payload the GPU check carries to a lent GPU machine, which has no Node and no
 # network: .gpu/node.xz (this machine's node), .gpu/nm.tar.xz (node_modules without other
 # platforms' binaries and build-only tools; about 29 MB) and .gl/ (the Vulkan loader and GL
-# vendor libraries, as Debian packages). Both folders are git-ignored locally (.git/info/exclude).
+# vendor libraries, as Debian packages). Both folders are git-ignored and kept out of the VSIX.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .gpu .gl

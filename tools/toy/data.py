@@ -112,9 +112,10 @@ def big_example(tok: Tokenizer, p: Problem, rng: random.Random, restate_weight: 
     return Example(ids, weights, [0.0] * (len(ids) - 1))
 
 
-def line_units(tok: Tokenizer, p: Problem, role: str) -> list[Example]:
+def line_units(tok: Tokenizer, p: Problem, role: str, all_lines: bool = False) -> list[Example]:
     """The lines of a trace that compute something (the last with the answer and EOS), each on
-    its own. Up to its first `=` a line repeats numbers from earlier lines: no target there."""
+    its own. Up to its first `=` a line repeats numbers from earlier lines: no target there.
+    The big model gets only its product lines unless `all_lines`."""
     text = solution(p, tagged=role == "small") + EOS
     pieces = text.split("\n")
     last = len(pieces) - 3  # the chain line; '</think>' and the answer follow it
@@ -125,8 +126,8 @@ def line_units(tok: Tokenizer, p: Problem, role: str) -> list[Example]:
     for u in units:
         if " = " not in u:
             continue  # a restated expression: nothing in it follows from the line alone
-        if role == "big" and "\\times" not in u:
-            continue  # partial products are what the big model alone must know; its +/- chain comes from the small model
+        if role == "big" and not all_lines and "\\times" not in u:
+            continue  # partial products are what the big model alone must know; its +/- chain came with the small model
         ids = tok.encode(u)
         weights = [0.0] * len(ids)
         no_close = [0.0] * len(ids)
@@ -153,8 +154,10 @@ class Batches:
     """An endless, seeded stream of training batches of fresh problems (none from `exclude`)."""
 
     def __init__(self, tok: Tokenizer, role: str, batch_size: int, seed: int, exclude: set[str],
-                 restate_weight: float | None = None) -> None:
+                 restate_weight: float | None = None, packed_share: float = PACKED_SHARE,
+                 packed_all_lines: bool = False) -> None:
         self.tok, self.role, self.batch_size = tok, role, batch_size
+        self.packed_share, self.packed_all_lines = packed_share, packed_all_lines
         self.restate_weight = RESTATE_WEIGHT[role] if restate_weight is None else restate_weight
         self.rng = random.Random(seed)
         self.exclude = exclude
@@ -173,7 +176,7 @@ class Batches:
         units: list[Example] = []
         while len(ids) < PACKED_TOKENS:
             if not units:
-                units = line_units(self.tok, self.problem(), self.role)
+                units = line_units(self.tok, self.problem(), self.role, self.packed_all_lines)
             u = units.pop(0)
             ids += u.ids
             weights += u.weights
@@ -183,7 +186,7 @@ class Batches:
     def next(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         # (sorting rows by length to save padding made learning much slower: rows stay mixed)
         exs = []
-        n_full = self.batch_size - round(self.batch_size * PACKED_SHARE)
+        n_full = self.batch_size - round(self.batch_size * self.packed_share)
         for i in range(self.batch_size):
             if i >= n_full:
                 exs.append(self.packed())

@@ -16,7 +16,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from data import Batches, big_example, small_example
+from data import PACKED_SHARE, Batches, big_example, small_example
 from model import Qwen2, Qwen2Config, load_model, save_model
 from problems import sample_problem
 from tokenizer import Tokenizer
@@ -28,7 +28,11 @@ SHAPES = {
     "big": dict(hidden_size=192, intermediate_size=512, num_hidden_layers=6, num_attention_heads=6,
                 num_key_value_heads=2, head_dim=32, tie_word_embeddings=False),
 }
-DEFAULTS = {"small": dict(steps=2500, lr=3e-3), "big": dict(steps=750, lr=2e-3)}
+# The big model trains on batches of 16: on 2 cores a step of 16 rows takes 0.18 s against 0.50 s
+# for 32 (the fp32 attention softmax of 32 rows outgrows the caches), so it sees more problems in
+# less time, and learned faster per problem too (teacher-forced exact 91 % against 82 % after the
+# same 24,000 problems). The small model keeps 32: its result hangs on its exact data stream.
+DEFAULTS = {"small": dict(steps=2500, lr=3e-3, batch=32), "big": dict(steps=1500, lr=2e-3, batch=16)}
 
 
 def deepened(folder: str, add_layers: int, untie: bool) -> Qwen2:
@@ -95,7 +99,7 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int)
     ap.add_argument("--lr", type=float)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--batch", type=int)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--exclude", help="JSONL of held-out problems ({problem, answer}) never to train on")
     ap.add_argument("--eval-every", type=int, default=500)
@@ -106,9 +110,13 @@ def main() -> None:
     ap.add_argument("--add-layers", type=int, default=0)
     ap.add_argument("--save-every", type=int, default=0, help="also save the weights at every N-th monitor step")
     ap.add_argument("--restate-weight", type=float, help="loss weight of chain restatements (default: data.RESTATE_WEIGHT)")
+    ap.add_argument("--packed-share", type=float, default=PACKED_SHARE, help="share of a batch's rows that are packed lines")
+    ap.add_argument("--packed-chain", action="store_true",
+                    help="the big model's packed rows hold its +/- chain lines too, not only the products")
     args = ap.parse_args()
     steps = args.steps or DEFAULTS[args.role]["steps"]
     lr = args.lr or DEFAULTS[args.role]["lr"]
+    batch = args.batch or DEFAULTS[args.role]["batch"]
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -139,8 +147,9 @@ def main() -> None:
         t = (step - warmup) / max(1, steps - warmup)
         return lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
 
-    batches = Batches(tok, args.role, args.batch, seed=args.seed, exclude=exclude,
-                      restate_weight=args.restate_weight)
+    batches = Batches(tok, args.role, batch, seed=args.seed, exclude=exclude,
+                      restate_weight=args.restate_weight, packed_share=args.packed_share,
+                      packed_all_lines=args.packed_chain)
     monitor_rng = random.Random(args.seed + 1)
     monitor = []
     while len(monitor) < 256:
@@ -149,9 +158,10 @@ def main() -> None:
             monitor.append(p)
     close_id = tok.id("</bigmodel>")
     log = {"role": args.role, "params": n_params, "shape": shape, "steps": steps, "lr": lr,
-           "batch": args.batch, "seed": args.seed, "threads": args.threads,
-           "restate_weight": batches.restate_weight, "init_from": args.init_from, "history": []}
-    print(f"[{args.role}] {n_params / 1e6:.2f}M params, {steps} steps, batch {args.batch}, lr {lr}", flush=True)
+           "batch": batch, "seed": args.seed, "threads": args.threads,
+           "restate_weight": batches.restate_weight, "packed_share": batches.packed_share,
+           "packed_all_lines": batches.packed_all_lines or args.role == "small", "init_from": args.init_from, "history": []}
+    print(f"[{args.role}] {n_params / 1e6:.2f}M params, {steps} steps, batch {batch}, lr {lr}", flush=True)
     t0 = time.time()
     ema = None
     for step in range(steps):
