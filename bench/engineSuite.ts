@@ -3,8 +3,9 @@ import { availableParallelism } from 'node:os';
 import { BENCH_MODELS, benchModel } from './models';
 import { formatEngineBench, runEngineBench } from './engine';
 import type { Provider } from '../src/engine/executionProviders';
+import { DEVICES as ALL_DEVICES } from '../src/engine/types';
 
-const DEVICES: Provider[] = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+const DEVICES = ALL_DEVICES.filter((d): d is Provider => d !== 'auto');
 
 /** args: bench model names, and `--device cpu|webgpu|cuda|dml|coreml` (default cpu) */
 export async function engineBench(args: string[], log: (s: string) => void): Promise<void> {

@@ -5,19 +5,19 @@
  * run can never pass on the CPU unnoticed.
  */
 import { LocalModel } from '../../src/engine';
-import type { Device, LoadOptions } from '../../src/engine/types';
+import type { Provider } from '../../src/engine/executionProviders';
+import { DEVICES, type LoadOptions } from '../../src/engine/types';
 
-const DEVICES = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
-type TestDevice = Exclude<Device, 'auto'>;
+const PROVIDERS = DEVICES.filter((d): d is Provider => d !== 'auto');
 
-function fromEnv(): TestDevice {
+function fromEnv(): Provider {
   const v = process.env.SPLITREASON_TEST_DEVICE ?? 'cpu';
-  if (!(DEVICES as readonly string[]).includes(v))
-    throw new Error(`SPLITREASON_TEST_DEVICE=${v} is not a device; use one of ${DEVICES.join(', ')}`);
-  return v as TestDevice;
+  if (!(PROVIDERS as string[]).includes(v))
+    throw new Error(`SPLITREASON_TEST_DEVICE=${v} is not a device; use one of ${PROVIDERS.join(', ')}`);
+  return v as Provider;
 }
 
-export const TEST_DEVICE: TestDevice = fromEnv();
+export const TEST_DEVICE: Provider = fromEnv();
 
 export async function loadTestModel(dir: string, opts: Omit<LoadOptions, 'device'> = {}): Promise<LocalModel> {
   const log: string[] = [];
