@@ -43,7 +43,7 @@ export class WorkerClient {
     const id = this.nextId++;
     let entry: Pending | undefined;
     const done = new Promise<T>((resolve, reject) => {
-      if (this.dead || this.closing) return reject(this.dead ?? new Error('the model was disposed'));
+      if (this.dead || (this.closing && req.op !== 'unload')) return reject(this.dead ?? new Error('the model was disposed'));
       entry = { resolve: resolve as (v: unknown) => void, reject, onToken, settled: Promise.resolve() };
       this.pending.set(id, entry);
       this.worker.postMessage({ id, req });
@@ -70,13 +70,8 @@ export class WorkerClient {
     this.closing = true;
     for (const [id] of inFlight) this.worker.postMessage({ id: 0, req: { op: 'cancel', target: id } });
     await Promise.allSettled(inFlight.map(([, p]) => p.settled));
-    // GPU buffers and the session are freed by the worker itself, not left to thread teardown
-    if (!this.dead) {
-      this.closing = false; // for this one request: call() posts synchronously
-      const unloaded = this.request({ op: 'unload' });
-      this.closing = true;
-      await unloaded.catch(() => undefined);
-    }
+    // the worker releases its session (and a GPU provider's memory) itself, not thread teardown
+    if (!this.dead) await this.request({ op: 'unload' }).catch(() => undefined);
     this.fail(new Error('the model was disposed'));
     await this.worker.terminate();
   }

@@ -24,7 +24,7 @@ say "node $(node -v); device $DEV; $(nvidia-smi -L 2>/dev/null | head -1)"
 say "vulkan: $(ldconfig -p | grep -c libvulkan) loader(s); VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset}"
 
 # one load first: if the provider cannot start, its reason is the first thing in the log
-cat > /tmp/probe.ts <<'EOF'
+cat > probe.ts <<'EOF'
 import { LocalModel } from './src/engine';
 (async () => {
   const log: string[] = [];
@@ -33,7 +33,6 @@ import { LocalModel } from './src/engine';
   await m.dispose();
 })();
 EOF
-cp /tmp/probe.ts ./probe.ts
 timeout 60 node --import tsx probe.ts "$DEV" 2>&1 | tee "$OUT/probe.log"
 rm -f probe.ts
 

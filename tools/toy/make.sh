@@ -54,7 +54,7 @@ stamp train-big
 # in the packed rows.
 big_ft_steps=${TOY_STEPS_BIG_FT:-900}
 $PY tools/toy/train.py --role big --out "$WORK/big" --exclude "$SET" --threads 2 --init-from "$WORK/big-base" \
-  --steps "$big_ft_steps" --lr 1e-3 --restate-weight 3 --seed 1236 --eval-every 150 --packed-share 0.25 --packed-chain \
+  --steps "$big_ft_steps" --lr 1e-3 --restate-weight 3 --seed 1236 --eval-every 150 --packed-share 0.25 --packed-all-lines \
   2>&1 | tee "$WORK/train-big-ft.log"
 stamp train-big-ft
 

@@ -111,7 +111,7 @@ def main() -> None:
     ap.add_argument("--save-every", type=int, default=0, help="also save the weights at every N-th monitor step")
     ap.add_argument("--restate-weight", type=float, help="loss weight of chain restatements (default: data.RESTATE_WEIGHT)")
     ap.add_argument("--packed-share", type=float, default=PACKED_SHARE, help="share of a batch's rows that are packed lines")
-    ap.add_argument("--packed-chain", action="store_true",
+    ap.add_argument("--packed-all-lines", action="store_true",
                     help="the big model's packed rows hold its +/- chain lines too, not only the products")
     args = ap.parse_args()
     steps = args.steps or DEFAULTS[args.role]["steps"]
@@ -149,7 +149,7 @@ def main() -> None:
 
     batches = Batches(tok, args.role, batch, seed=args.seed, exclude=exclude,
                       restate_weight=args.restate_weight, packed_share=args.packed_share,
-                      packed_all_lines=args.packed_chain)
+                      packed_all_lines=args.packed_all_lines)
     monitor_rng = random.Random(args.seed + 1)
     monitor = []
     while len(monitor) < 256:
