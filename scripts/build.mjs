@@ -11,7 +11,7 @@ const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
 const entries = [
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', ...node },
   { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node, banner: { js: '#!/usr/bin/env node' } },
-  { in: 'src/engine/worker/main.ts', out: 'dist/engineWorker.js', ...node },
+  { in: 'src/engine/process/main.ts', out: 'dist/engineProcess.js', ...node },
   { in: 'webview/panel/main.ts', out: 'dist/webview/panel.js', ...browser },
   { in: 'webview/notebook/renderer.ts', out: 'dist/webview/notebookRenderer.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ];

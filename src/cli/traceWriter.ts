@@ -13,6 +13,8 @@ export class TraceWriter {
   private source = new Map<number, 'small' | 'big'>();
   private stats?: StatsEvent;
   private device = '';
+  /** each distinct large-model failure is printed once; a down server fails every later step the same way */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly out: (s: string) => void,
@@ -31,7 +33,11 @@ export class TraceWriter {
         this.out(this.color && this.source.get(e.id) === 'big' ? `${BIG}${e.text}${RESET}` : e.text);
         break;
       case 'segmentEnd':
-        if (e.reason === 'failed') this.out(this.paint(FAILED, `\n[large model failed: ${e.error ?? 'unknown error'}; the small model continues]\n`));
+        if (e.reason === 'failed') {
+          const error = e.error ?? 'unknown error';
+          if (!this.reported.has(error)) this.out(this.paint(FAILED, `\n[large model failed: ${error}; the small model continues]\n`));
+          this.reported.add(error);
+        }
         break;
       case 'stats':
         this.stats = e;

@@ -1,52 +1,48 @@
 /**
- * A model folder loaded for generation (DESIGN.md §3). The tokenizer runs on the caller's
- * thread (cheap); the ONNX session and KV caches live in a worker thread.
+ * A model folder loaded for generation (DESIGN.md §3). The tokenizer runs in the caller's
+ * process (cheap); the ONNX session and KV caches live in an engine process of their own, one
+ * per model. When that process dies, calls on its generators fail with the reason and the next
+ * generator() starts a fresh engine with the same model.
  */
+import { EngineProcess } from './engineProcess';
 import { resolveModelFolder } from './modelFolder';
 import { TextTokenizer } from './tokenizer';
 import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
-import { WorkerClient } from './workerClient';
-import type { LoadResult } from './worker/protocol';
+import type { AppendResult, GeneratorOptions, LoadRequest, LoadResult, NextResult, ProbeResult, StepResult } from './process/protocol';
 
 export class LocalModel {
   private generators = 0;
   private disposed = false;
+  private restarting?: Promise<void>;
 
   private constructor(
     readonly dir: string,
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
     readonly onnxFile: string,
-    private readonly info: LoadResult,
-    private readonly client: WorkerClient,
+    private info: LoadResult,
+    private engine: EngineProcess,
+    private readonly request: LoadRequest,
+    private readonly log?: (message: string) => void,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<LocalModel> {
     const folder = resolveModelFolder(dir, opts.dtype ?? 'fp32');
     const tokenizer = TextTokenizer.load(dir, folder.eosIds);
-    const client = new WorkerClient();
     const c = folder.config;
-    try {
-      const info = await client.request<LoadResult>({
-        op: 'load',
-        load: {
-          onnxFile: folder.onnxFile,
-          device: opts.device ?? 'auto',
-          threads: opts.threads,
-          numLayers: c.num_hidden_layers,
-          kvHeads: c.num_key_value_heads,
-          headDim: c.head_dim,
-          vocabSize: c.vocab_size,
-          maxPositions: c.max_position_embeddings,
-        },
-      });
-      for (const line of info.log) opts.log?.(line);
-      opts.log?.(`loaded ${folder.onnxFile} on ${info.device} (KV cache ${info.kvType})`);
-      return new LocalModel(dir, c, tokenizer, folder.onnxFile, info, client);
-    } catch (e) {
-      await client.terminate();
-      throw e;
-    }
+    const request: LoadRequest = {
+      onnxFile: folder.onnxFile,
+      device: opts.device ?? 'auto',
+      threads: opts.threads,
+      numLayers: c.num_hidden_layers,
+      kvHeads: c.num_key_value_heads,
+      headDim: c.head_dim,
+      vocabSize: c.vocab_size,
+      maxPositions: c.max_position_embeddings,
+      rewind: opts.rewind,
+    };
+    const { engine, info } = await start(request, opts.log);
+    return new LocalModel(dir, c, tokenizer, folder.onnxFile, info, engine, request, opts.log);
   }
 
   /** The execution provider actually in use. */
@@ -58,17 +54,46 @@ export class LocalModel {
     return this.info.kvType;
   }
 
-  async generator(): Promise<Generator> {
+  /** The engine process's id, while it runs. */
+  get enginePid(): number | undefined {
+    return this.engine.alive ? this.engine.pid : undefined;
+  }
+
+  async generator(options: GeneratorOptions = {}): Promise<Generator> {
     if (this.disposed) throw new Error('the model was disposed');
+    if (!this.engine.alive) await this.restart();
     const id = ++this.generators;
-    await this.client.request({ op: 'create', gen: id });
-    return new Generator(this.client, id, this.config.vocab_size);
+    await this.engine.request({ op: 'create', gen: id, options });
+    return new Generator(this.engine, id, this.config.vocab_size);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.client.terminate();
+    await this.engine.terminate();
+  }
+
+  private restart(): Promise<void> {
+    this.restarting ??= (async () => {
+      this.log?.('the model engine stopped; starting a new one');
+      const { engine, info } = await start(this.request, this.log);
+      this.engine = engine;
+      this.info = info;
+    })().finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+}
+
+async function start(request: LoadRequest, log?: (message: string) => void): Promise<{ engine: EngineProcess; info: LoadResult }> {
+  const engine = new EngineProcess();
+  try {
+    const info = await engine.request<LoadResult>({ op: 'load', load: request });
+    for (const line of info.log) log?.(line);
+    log?.(`loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`);
+    return { engine, info };
+  } catch (e) {
+    await engine.terminate();
+    throw e;
   }
 }
 
@@ -80,13 +105,17 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
-/** One KV cache: append tokens, sample the next, rewind (onnxruntime-genai's Generator shape). */
+/**
+ * One KV cache in the engine process: append tokens, sample the next, probe a hand-back, rewind
+ * (onnxruntime-genai's Generator shape). Logits stay in the engine unless asked for.
+ */
 export class Generator {
   private len = 0;
   private freed = false;
+  private entropyNext?: number;
 
   constructor(
-    private readonly client: WorkerClient,
+    private readonly engine: EngineProcess,
     private readonly id: number,
     readonly vocabSize: number,
   ) {}
@@ -96,20 +125,41 @@ export class Generator {
     return this.len;
   }
 
-  /** Prefills `ids`; returns logits of every appended position ('all', flattened), the last one, or none. */
-  async append(ids: number[], opts: { logits?: LogitsMode } = {}): Promise<Float32Array | undefined> {
-    this.check();
-    const out = await this.client.request<Float32Array | undefined>({ op: 'append', gen: this.id, ids, logits: opts.logits ?? 'last' });
-    this.len += ids.length;
-    return out;
+  /** False once disposed or once its engine process has died. */
+  get alive(): boolean {
+    return !this.freed && this.engine.alive;
   }
 
-  /** Samples one token from the last logits and appends it. */
-  async next(sampler: SamplerSpec = {}): Promise<number> {
+  /** Entropy (nats) of the next token's distribution, when the generator was created with `entropy: true`. */
+  get nextEntropy(): number | undefined {
+    return this.entropyNext;
+  }
+
+  /** Prefills `ids`; returns the logits of every appended position ('all', flattened), of the last one, or none (the default). */
+  async append(ids: number[], opts: { logits?: LogitsMode } = {}): Promise<Float32Array | undefined> {
+    const r = await this.step<AppendResult>({ op: 'append', gen: this.id, ids, logits: opts.logits ?? 'none' });
+    return r.logits;
+  }
+
+  /** Samples one token from the engine's last logits and appends it. */
+  async next(sampler: SamplerSpec = {}): Promise<{ token: number; entropy?: number }> {
+    const r = await this.step<NextResult>({ op: 'next', gen: this.id, sampler });
+    return { token: r.token, ...(r.sampledEntropy !== undefined ? { entropy: r.sampledEntropy } : {}) };
+  }
+
+  /**
+   * Appends `ids` (a large model's tokens) and finds the first position after which the model
+   * would write `close` itself; there the cache is cut and `close` appended (DESIGN.md §4).
+   */
+  async probe(ids: number[], close: number[]): Promise<{ after: number | null; evaluations: number }> {
+    const r = await this.step<ProbeResult>({ op: 'probe', gen: this.id, ids, close });
+    return { after: r.after, evaluations: r.evaluations };
+  }
+
+  /** A copy of the logits after the last token (they stay in the engine unless asked for). */
+  async lastLogits(): Promise<Float32Array> {
     this.check();
-    const token = await this.client.request<number>({ op: 'next', gen: this.id, sampler });
-    this.len++;
-    return token;
+    return this.engine.request<Float32Array>({ op: 'logits', gen: this.id });
   }
 
   /** Streams sampled tokens, each appended to the cache as it is produced. */
@@ -117,7 +167,7 @@ export class Generator {
     this.check();
     const buffered: number[] = [];
     let wake: (() => void) | undefined;
-    const call = this.client.call<string>(
+    const call = this.engine.call<string>(
       { op: 'generate', gen: this.id, sampler: opts.sampler ?? {}, maxTokens: opts.maxTokens, stop: opts.stopTokenIds ?? [] },
       (t) => {
         buffered.push(t);
@@ -130,8 +180,9 @@ export class Generator {
       () => (finished = true),
       (e) => ((failure = e), (finished = true)),
     ).finally(() => wake?.());
-    const cancel = () => this.client.send({ op: 'cancel', target: call.id });
+    const cancel = () => this.engine.send({ op: 'cancel', target: call.id });
     opts.signal?.addEventListener('abort', cancel, { once: true });
+    this.entropyNext = undefined;
     try {
       for (;;) {
         while (buffered.length) {
@@ -146,7 +197,7 @@ export class Generator {
     } finally {
       opts.signal?.removeEventListener('abort', cancel);
       if (!finished) {
-        // the consumer stopped early: stop the worker and wait so length stays exact
+        // the consumer stopped early: stop the engine and wait so length stays exact
         cancel();
         await call.done.catch(() => undefined);
         this.len += buffered.length;
@@ -158,14 +209,23 @@ export class Generator {
   rewind(length: number): void {
     this.check();
     if (!Number.isInteger(length) || length < 0 || length > this.len) throw new Error(`rewind(${length}): the cache holds ${this.len} tokens`);
-    this.client.send({ op: 'rewind', gen: this.id, length });
+    this.engine.send({ op: 'rewind', gen: this.id, length });
     this.len = length;
+    this.entropyNext = undefined;
   }
 
   dispose(): void {
     if (this.freed) return;
     this.freed = true;
-    this.client.send({ op: 'free', gen: this.id });
+    this.engine.send({ op: 'free', gen: this.id });
+  }
+
+  private async step<T extends StepResult>(req: Parameters<EngineProcess['request']>[0]): Promise<T> {
+    this.check();
+    const r = await this.engine.request<T>(req);
+    this.len = r.length;
+    this.entropyNext = r.entropy;
+    return r;
   }
 
   private check(): void {

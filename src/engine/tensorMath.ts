@@ -14,3 +14,17 @@ export function halfArrayToFloat(h: Uint16Array): Float32Array {
   for (let i = 0; i < h.length; i++) out[i] = halfToFloat(h[i]);
   return out;
 }
+
+/** Shannon entropy of softmax(logits), in nats. */
+export function entropy(logits: Float32Array): number {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let z = 0;
+  for (const v of logits) z += Math.exp(v - max);
+  let h = 0;
+  for (const v of logits) {
+    const p = Math.exp(v - max) / z;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return h;
+}

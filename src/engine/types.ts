@@ -11,13 +11,15 @@ export interface LoadOptions {
   dtype?: Dtype;
   /** Intra-op threads for the CPU provider; default: onnxruntime's choice. */
   threads?: number;
+  /** How a rewind treats the KV cache: cut it (host memory) or replay the kept tokens (a cache on the GPU). Default: by where the cache lives. */
+  rewind?: 'cut' | 'replay';
   /** Receives provider fallbacks and other load-time notes. */
   log?: (message: string) => void;
 }
 
 /**
- * A sampler is described by data, not code, because it runs inside the engine's worker
- * next to the logits. temperature 0 (or absent) means greedy. The same seed reproduces a run.
+ * A sampler is described by data, not code, because it runs inside the engine process next to
+ * the logits. temperature 0 (or absent) means greedy. The same seed reproduces a run.
  */
 export interface SamplerSpec {
   temperature?: number;

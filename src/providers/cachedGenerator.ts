@@ -44,13 +44,19 @@ export class CachedGenerator {
   /** Makes the cache hold exactly `promptIds`, reusing the longest shared prefix; returns tokens reused. */
   async prepare(promptIds: number[], sampler?: SamplerSpec): Promise<number> {
     if (promptIds.length === 0) throw new Error('cannot generate from an empty prompt');
+    if (!this.gen.alive && this.fresh) {
+      // the engine process died (and restarts with the next generator): nothing of the old cache is left
+      this.gen = await this.fresh();
+      this.ids = [];
+      this.seeded.clear();
+    }
     await this.restartSampling(sampler);
     let k = 0;
     const max = Math.min(this.ids.length, promptIds.length - 1); // re-append at least one token for fresh logits
     while (k < max && this.ids[k] === promptIds[k]) k++;
     if (k < this.gen.length) this.gen.rewind(k);
     this.ids = this.ids.slice(0, k);
-    await this.gen.append(promptIds.slice(k), { logits: 'last' });
+    await this.gen.append(promptIds.slice(k));
     this.ids = promptIds.slice();
     return k;
   }
@@ -71,7 +77,7 @@ export class CachedGenerator {
 
   /** Forgets the cache (after an error left it in an unknown state). */
   reset(): void {
-    if (this.gen.length > 0) this.gen.rewind(0);
+    if (this.gen.alive && this.gen.length > 0) this.gen.rewind(0);
     this.ids = [];
   }
 

@@ -39,9 +39,14 @@ export function toProviderError(e: unknown, where: string, model: string): Provi
   }
   if (e instanceof APIConnectionError) {
     const cause = e.cause instanceof Error ? describeCause(e.cause) : '';
+    const code = errorCode(e);
+    // a server that is not there, a name that does not resolve, a certificate that does not
+    // verify: retrying cannot help, only fixing the URL (or the server) can
+    const unreachable = code !== undefined && (UNREACHABLE_CODES.has(code) || /^(ERR_TLS_|CERT_|ERR_SSL_)/.test(code));
     return new ProviderError(`cannot connect to ${where}${cause ? ` (${cause})` : ''}: is the server running and the base URL right?`, {
       kind: 'connection',
-      retryable: true,
+      retryable: !unreachable,
+      fixNeeded: unreachable,
       cause: e,
     });
   }
@@ -50,12 +55,12 @@ export function toProviderError(e: unknown, where: string, model: string): Provi
     const said = serverMessage(e);
     const base = { kind: 'http' as const, status, cause: e };
     if (status === 401 || status === 403) {
-      return new ProviderError(`API key rejected by ${where} (HTTP ${status}: ${said}): set it with 'SplitReason: Set API Key'`, { ...base, retryable: false });
+      return new ProviderError(`API key rejected by ${where} (HTTP ${status}: ${said}): set it with 'SplitReason: Set API Key'`, { ...base, retryable: false, fixNeeded: true });
     }
     if (status === 404) {
       return new ProviderError(
         `${where} answered 404 for model '${model}' (${said}): check the model name, and that the base URL ends in /v1`,
-        { ...base, retryable: false },
+        { ...base, retryable: false, fixNeeded: true },
       );
     }
     if (retryableStatus(status)) {
@@ -68,6 +73,31 @@ export function toProviderError(e: unknown, where: string, model: string): Provi
   const err = e instanceof Error ? e : new Error(String(e));
   // Anything else that escapes while a body is streaming is the socket breaking (undici: "terminated").
   return new ProviderError(`connection to ${where} broke: ${describeCause(err)}`, { kind: 'connection', retryable: true, cause: e });
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'EPROTO',
+]);
+
+/** The first system error code in a cause chain (undici nests it, sometimes in an AggregateError). */
+function errorCode(e: unknown, depth = 0): string | undefined {
+  if (!(e instanceof Error) || depth > 6) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+  for (const inner of e instanceof AggregateError ? e.errors : []) {
+    const c = errorCode(inner, depth + 1);
+    if (c) return c;
+  }
+  return errorCode(e.cause, depth + 1);
 }
 
 function describeCause(e: Error): string {

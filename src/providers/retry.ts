@@ -97,6 +97,7 @@ export function withRetry(inner: BigModelProvider, options: Partial<RetryOptions
           kind: failure.kind,
           retryable: false,
           status: failure.status,
+          fixNeeded: failure.fixNeeded,
           cause: failure,
         });
       }

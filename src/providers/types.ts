@@ -66,6 +66,8 @@ export interface ProviderErrorInit {
   retryable: boolean;
   status?: number;
   retryAfterMs?: number;
+  /** only a settings change fixes this (URL, key, model name): no later request of the solve can succeed */
+  fixNeeded?: boolean;
   cause?: unknown;
 }
 
@@ -76,6 +78,7 @@ export class ProviderError extends Error {
   readonly status?: number;
   /** How long the server asked the client to wait before retrying (Retry-After). */
   readonly retryAfterMs?: number;
+  readonly fixNeeded: boolean;
 
   constructor(message: string, init: ProviderErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -83,6 +86,7 @@ export class ProviderError extends Error {
     this.retryable = init.retryable;
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
+    this.fixNeeded = init.fixNeeded ?? init.kind === 'config';
   }
 }
 

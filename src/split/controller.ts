@@ -3,8 +3,8 @@
  * → DONE that emits trace events (§5). The small model runs in the engine's worker; this
  * object owns one small-model generator and the bookkeeping of one solve.
  */
-import { createSampler, type Generator, type LocalModel, type Sampler, type SamplerSpec } from '../engine';
-import type { BigModelProvider } from '../providers/types';
+import type { Generator, LocalModel, SamplerSpec } from '../engine';
+import { isProviderError, type BigModelProvider } from '../providers/types';
 import { extractBoxed, type DoneReason, type SegmentEndReason, type SegmentSource, type TraceEvent, type Trigger } from './events';
 import { appendAndProbe } from './handback';
 import { createTrigger, validatePolicy, type OffloadTrigger, type PolicySpec } from './policy';
@@ -53,16 +53,16 @@ export class SplitController {
   private readonly budgets: Budgets;
   private readonly policy: PolicySpec;
   private readonly trigger: OffloadTrigger;
-  private readonly sampler: Sampler;
   private readonly stats: SolveStats;
   private readonly tags: { open: number[]; close: number[] };
   private readonly split: SplitConfig;
   private readonly eos: Set<number>;
   private readonly abort = new AbortController();
   private gen?: Generator;
-  private lastLogits?: Float32Array;
   private visible = '';
   private segmentId = 0;
+  /** the first failure that only a settings change fixes: later offloads of this solve skip the large model */
+  private bigDown?: string;
   private events: TraceEvent[] = [];
   private readonly deadline: number;
 
@@ -71,7 +71,6 @@ export class SplitController {
     this.split = readSplitConfig(opts.small.dir);
     this.policy = validatePolicy(opts.policy ?? { kind: opts.big ? (this.split.policy ?? 'learned') : 'never' });
     this.trigger = createTrigger(this.policy);
-    this.sampler = createSampler(opts.sampler);
     this.stats = new SolveStats(opts.prices, opts.small.device);
     const tok = opts.small.tokenizer;
     this.tags = { open: tok.encode(this.split.openTag), close: tok.encode(this.split.closeTag) };
@@ -99,7 +98,7 @@ export class SplitController {
     if (o.signal?.aborted) this.abort.abort();
     o.signal?.addEventListener('abort', this.forwardAbort, { once: true });
     try {
-      this.gen = await o.small.generator();
+      this.gen = await o.small.generator({ entropy: this.policy.kind === 'entropy' });
       if (this.policy.kind === 'always' && o.big) this.state = { name: 'big', trigger: 'always' };
       else await this.prefillSmall();
       while (this.state.name !== 'done') {
@@ -181,8 +180,10 @@ export class SplitController {
     return this.budgets.maxOffloadTokens - this.stats.bigTokens;
   }
 
-  private canOffload(): boolean {
-    return !!this.opts.big && this.policy.kind !== 'never' && this.offloadLeft > 0 && this.contextLeft > this.tags.open.length + this.tags.close.length + 1;
+  /** Whether an offload may start; a trigger does not fire once the large model is down, but the model's own tag still opens a (failed) segment, so the trace shows each step the large model could not write. */
+  private canOffload(viaTag = false): boolean {
+    if (!this.opts.big || this.policy.kind === 'never' || (this.bigDown && !viaTag)) return false;
+    return this.offloadLeft > 0 && this.contextLeft > this.tags.open.length + this.tags.close.length + 1;
   }
 
   private async prefillSmall(): Promise<void> {
@@ -190,11 +191,18 @@ export class SplitController {
     const prompt = tok.encode(renderPrompt(tok, smallUserMessage(this.opts.problem, this.split.hint)));
     // after an 'always' solve fell back, the small model resumes from the visible text
     const resume = this.visible ? tok.encode(this.visible) : [];
-    this.lastLogits = await this.gen!.append([...prompt, ...resume], { logits: 'last' });
+    const ids = [...prompt, ...resume];
+    // checked here, before anything reaches onnxruntime, in words a user can act on
+    const max = this.opts.small.config.max_position_embeddings;
+    if (ids.length + 1 + this.tags.close.length > max) {
+      const what = resume.length ? `the problem and the reasoning so far take ${ids.length} tokens` : `the problem takes ${prompt.length} tokens with the chat template`;
+      throw new Error(`${what}, but the small model reads at most ${max} tokens: shorten the problem or choose a model with a longer context`);
+    }
+    await this.gen!.append(ids);
   }
 
   private async appendSmall(ids: number[]): Promise<void> {
-    this.lastLogits = await this.gen!.append(ids, { logits: 'last' });
+    await this.gen!.append(ids);
   }
 
   private async smallSegment(trigger: Trigger, insideTag: boolean): Promise<void> {
@@ -216,9 +224,8 @@ export class SplitController {
     try {
       for (;;) {
         this.checkLimits();
-        if (!insideTag && this.canOffload() && this.trigger.beforeToken?.(this.lastLogits!)) return await offload(this.policy.kind as Trigger, true);
-        const token = this.sampler.sample(this.lastLogits!);
-        await this.appendSmall([token]);
+        if (!insideTag && this.canOffload() && this.trigger.beforeToken?.({ entropy: this.gen!.nextEntropy })) return await offload(this.policy.kind as Trigger, true);
+        const { token } = await this.gen!.next(this.opts.sampler ?? {});
         tokens++;
         this.stats.smallTokens++;
         if (this.eos.has(token)) {
@@ -230,7 +237,7 @@ export class SplitController {
         this.text(id, release.map((t) => decoder.push(t)).join(''));
         if (tag === 'open') {
           insideTag = true;
-          if (this.policy.kind === 'learned' && this.canOffload()) return await offload('learned', false);
+          if (this.policy.kind === 'learned' && this.canOffload(true)) return await offload('learned', false);
         } else if (tag === 'close') {
           insideTag = false;
         } else if (!insideTag && this.canOffload() && this.trigger.afterText?.(this.visible)) {
@@ -295,7 +302,6 @@ export class SplitController {
       const fresh = target.slice(accepted.length, cap);
       if (fresh.length === 0) return false;
       const probe = await appendAndProbe(this.gen!, fresh, this.tags.close);
-      this.lastLogits = probe.logits;
       if (probe.after !== null) {
         accepted = accepted.concat(fresh.slice(0, probe.after + 1));
         show();
@@ -308,6 +314,7 @@ export class SplitController {
     };
 
     try {
+      if (this.bigDown) throw new Error(this.bigDown);
       let done = false;
       const stream = big.continue({
         prompt: prefix + reasoning,
@@ -338,6 +345,7 @@ export class SplitController {
       }
       reason = 'failed';
       error = (e as Error).message;
+      if (isProviderError(e) && e.fixNeeded) this.bigDown ??= error;
     }
     this.finishBig(id, accepted.length, started, reason, error);
     if (standalone) {

@@ -1,6 +1,6 @@
 export * from './events';
 export { solve, SplitController, DEFAULT_BUDGETS, type Budgets, type SolveOptions } from './controller';
-export { POLICY_KINDS, DEFAULT_CUES, validatePolicy, entropy, type PolicyKind, type PolicySpec } from './policy';
+export { POLICY_KINDS, DEFAULT_CUES, validatePolicy, type PolicyKind, type PolicySpec } from './policy';
 export { appendAndProbe, referenceHandback, type ProbeResult } from './handback';
 export { OPEN_TAG, CLOSE_TAG, HINT_SENTENCE, BOXED_SENTENCE, smallUserMessage, bigUserMessage, renderPrompt, stripTags } from './prompt';
 export type { Prices } from './stats';

@@ -23,8 +23,8 @@ export const DEFAULT_CUES = ['Wait', 'Hmm', 'But wait', 'Let me check', 'Let me 
 
 /** Decides, token by token, whether to start an offload (tags are handled by the controller). */
 export interface OffloadTrigger {
-  /** before sampling: the small model's logits for the next token */
-  beforeToken?(logits: Float32Array): boolean;
+  /** before sampling: what the engine reports about the next token (its entropy, when tracked) */
+  beforeToken?(next: { entropy?: number }): boolean;
   /** after new text became visible */
   afterText?(visible: string): boolean;
 }
@@ -40,7 +40,7 @@ export function createTrigger(p: PolicySpec): OffloadTrigger {
   switch (p.kind) {
     case 'entropy': {
       const threshold = p.threshold ?? 2.5;
-      return { beforeToken: (logits) => entropy(logits) > threshold };
+      return { beforeToken: (next) => next.entropy !== undefined && next.entropy > threshold };
     }
     case 'random': {
       const rand = seededRandom(p.seed ?? 0);
@@ -56,20 +56,6 @@ export function createTrigger(p: PolicySpec): OffloadTrigger {
     default:
       return {};
   }
-}
-
-/** Shannon entropy of softmax(logits), in nats. */
-export function entropy(logits: Float32Array): number {
-  let max = -Infinity;
-  for (const v of logits) max = Math.max(max, v);
-  let z = 0;
-  for (const v of logits) z += Math.exp(v - max);
-  let h = 0;
-  for (const v of logits) {
-    const p = Math.exp(v - max) / z;
-    if (p > 0) h -= p * Math.log(p);
-  }
-  return h;
 }
 
 function escapeRegExp(s: string): string {

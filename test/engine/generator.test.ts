@@ -93,7 +93,7 @@ describe('generator', () => {
       logits = (await g.append([best], { logits: 'last' }))!;
     }
     const viaNext: number[] = [];
-    for (let i = 0; i < 4; i++) viaNext.push(await probe.next({}));
+    for (let i = 0; i < 4; i++) viaNext.push((await probe.next({})).token);
     const viaGenerate: number[] = [];
     for await (const t of probe.generate({ maxTokens: 4 })) viaGenerate.push(t);
     assert.deepEqual([...viaNext, ...viaGenerate], expected);
@@ -144,10 +144,10 @@ describe('generator', () => {
     assert.ok(got.length < 500, `generated ${got.length} tokens after abort`);
     assert.equal(g.length, ids.length + got.length);
     // the cache is consistent: the next token equals a fresh greedy continuation of the same text
-    const next = await g.next({});
+    const { token: next } = await g.next({});
     const fresh = await model.generator();
     await fresh.append([...ids, ...got], { logits: 'none' });
-    assert.equal(await fresh.next({}), next);
+    assert.equal((await fresh.next({})).token, next);
     g.dispose();
     fresh.dispose();
   });
@@ -203,7 +203,7 @@ test('each generate() call starts its seed afresh; next() continues one sequence
   await restart();
   assert.deepEqual(await run(), first);
   await restart();
-  const viaNext = [await g.next(sampler), await g.next(sampler), await g.next(sampler)];
+  const viaNext = [(await g.next(sampler)).token, (await g.next(sampler)).token, (await g.next(sampler)).token];
   assert.deepEqual(viaNext, first.slice(0, 3));
   await model.dispose();
 });
@@ -225,7 +225,7 @@ test('a long prefill that skips the head for earlier positions gives the same la
   assert.ok(maxAbsDiff(a, b) < 1e-4);
   const none = await model.generator();
   await none.append(long, { logits: 'none' });
-  assert.equal(await none.next({}), (() => {
+  assert.equal((await none.next({})).token, (() => {
     let best = 0;
     for (let i = 1; i < V; i++) if (last[i] > last[best]) best = i;
     return best;

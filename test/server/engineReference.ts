@@ -19,7 +19,7 @@ export async function engineGreedy(model: LocalModel, prompt: string | number[],
     await gen.append(typeof prompt === 'string' ? model.tokenizer.encode(prompt) : prompt, { logits: 'last' });
     const ids: number[] = [];
     for (let i = 0; i < n; i++) {
-      const id = await gen.next({ temperature: 0 });
+      const { token: id } = await gen.next({ temperature: 0 });
       if (model.tokenizer.eosTokenIds.includes(id)) return { ids, text: model.tokenizer.decode(ids), finish: 'stop', completionTokens: i + 1 };
       ids.push(id);
     }

@@ -56,7 +56,7 @@ function files(dir: string, base = dir): string[] {
 export function checkInstalledFiles(extensionDir: string, requiredModels: string[]): { unexpected: string[]; missing: string[] } {
   const allowed = [
     /^(package\.json|readme\.md|changelog\.md|license(\.md|\.txt)?|\.vsixmanifest)$/i,
-    /^dist\/(extension|engineWorker)\.js$/,
+    /^dist\/(extension|engineProcess)\.js$/,
     /^dist\/webview\/(panel|notebookRenderer)\.js$/,
     /^dist\/webview\/katex\/(katex\.min\.css|fonts\/[\w-]+\.woff2)$/,
     /^media\/[\w-]+\.css$/,
@@ -70,7 +70,7 @@ export function checkInstalledFiles(extensionDir: string, requiredModels: string
   const required = [
     'package.json',
     'dist/extension.js',
-    'dist/engineWorker.js',
+    'dist/engineProcess.js',
     'dist/webview/panel.js',
     'dist/webview/notebookRenderer.js',
     'dist/webview/katex/katex.min.css',

@@ -5,8 +5,11 @@
 import * as ort from 'onnxruntime-node';
 import { planProviders } from '../executionProviders';
 import { halfArrayToFloat } from '../tensorMath';
-import type { KvCache, KvType } from './kvCache';
+import type { KvCache, KvType, RewindStrategy } from './kvCache';
 import type { LoadRequest, LoadResult } from './protocol';
+
+/** WebGPU is the one provider whose outputs onnxruntime-node can leave on the device (toolchain.md). */
+const KEEPS_CACHE_ON_DEVICE = new Set<string>(['webgpu']);
 
 export class DecoderSession {
   private constructor(
@@ -21,13 +24,17 @@ export class DecoderSession {
     let lastError: Error | undefined;
     for (const provider of plan.order) {
       try {
+        const onDevice = KEEPS_CACHE_ON_DEVICE.has(provider);
         const session = await ort.InferenceSession.create(req.onnxFile, {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
           ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: 1 } : {}),
+          // the presents stay on the GPU and come back as the next step's past; logits come to the host
+          ...(onDevice ? { preferredOutputLocation: presentLocations(req.numLayers) } : {}),
         });
         const { kvType, hasPositionIds } = checkGraph(session, req);
-        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, log }, req);
+        const kvLocation = onDevice ? 'gpu-buffer' : 'cpu';
+        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, kvLocation, log }, req);
       } catch (e) {
         lastError = e as Error;
         if (e instanceof GraphMismatch) throw e;
@@ -63,6 +70,11 @@ export class DecoderSession {
     return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
   }
 
+  /** A cache on the device cannot be read back, so it is replayed instead of cut (LoadRequest.rewind overrides). */
+  get rewindStrategy(): RewindStrategy {
+    return this.load.rewind ?? (this.info.kvLocation === 'gpu-buffer' ? 'replay' : 'cut');
+  }
+
   private get presentNames(): string[] {
     return this.session.outputNames.filter((n) => n.startsWith('present.'));
   }
@@ -70,6 +82,12 @@ export class DecoderSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+function presentLocations(numLayers: number): Record<string, ort.Tensor.DataLocation> {
+  const out: Record<string, ort.Tensor.DataLocation> = { logits: 'cpu' };
+  for (let i = 0; i < numLayers; i++) out[`present.${i}.key`] = out[`present.${i}.value`] = 'gpu-buffer';
+  return out;
 }
 
 export class GraphMismatch extends Error {}

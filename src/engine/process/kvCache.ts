@@ -1,7 +1,14 @@
-/** The past key/value tensors of one generator, and rewinding them along the sequence axis. */
+/**
+ * The past key/value tensors of one generator. In host memory a rewind cuts them along the
+ * sequence axis; when they live on the GPU (WebGPU's `gpu-buffer` outputs fed back as inputs)
+ * they cannot be read back, so a rewind drops them and the kept tokens are replayed in one
+ * prefill before the next step.
+ */
 import * as ort from 'onnxruntime-node';
+import type { LoadOptions } from '../types';
 
 export type KvType = 'float32' | 'float16';
+export type RewindStrategy = NonNullable<LoadOptions['rewind']>;
 
 export class KvCache {
   private past: ort.Tensor[];
@@ -11,6 +18,7 @@ export class KvCache {
     private readonly kvHeads: number,
     private readonly headDim: number,
     private readonly type: KvType,
+    private readonly strategy: RewindStrategy,
   ) {
     this.past = this.empty();
   }
@@ -29,15 +37,22 @@ export class KvCache {
   update(outputs: ort.InferenceSession.OnnxValueMapType): void {
     const next: ort.Tensor[] = [];
     for (let i = 0; i < this.numLayers; i++) next.push(outputs[`present.${i}.key`] as ort.Tensor, outputs[`present.${i}.value`] as ort.Tensor);
+    this.release();
     this.past = next;
   }
 
-  /** Keeps the first `length` positions. Copies: the tensors are [1, heads, past, headDim]. */
+  /** The tokens of `held` that a replay rewind dropped from the cache and must run again. */
+  pendingReplay(held: number[]): number[] {
+    return held.length > this.length ? held.slice(this.length) : [];
+  }
+
+  /** Keeps the first `length` positions (cut) or drops them all for a replay. */
   rewind(length: number): void {
     const old = this.length;
     if (length === old) return;
     if (length < 0 || length > old) throw new Error(`rewind(${length}): the cache holds ${old} tokens`);
-    if (length === 0) {
+    if (length === 0 || this.strategy === 'replay') {
+      this.release();
       this.past = this.empty();
       return;
     }
@@ -48,6 +63,16 @@ export class KvCache {
       for (let h = 0; h < this.kvHeads; h++) dst.set(src.subarray(h * old * row, (h * old + length) * row), h * length * row);
       return new ort.Tensor(this.type, dst, [1, this.kvHeads, length, row]);
     });
+  }
+
+  dispose(): void {
+    this.release();
+    this.past = [];
+  }
+
+  /** GPU-resident tensors hold device memory until disposed; host tensors are left to the GC. */
+  private release(): void {
+    for (const t of this.past) if (t.location === 'gpu-buffer') t.dispose();
   }
 
   private empty(): ort.Tensor[] {

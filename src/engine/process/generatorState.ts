@@ -1,0 +1,145 @@
+/**
+ * One generator's state inside the engine process: its KV cache, the logits after its last
+ * token (never sent out unless asked for), the tokens it holds (for a rewind that replays them
+ * when the cache lives on the GPU) and its sampler. Every transition is one method.
+ */
+import { argmax, createSampler, type Sampler } from '../sampler';
+import { entropy } from '../tensorMath';
+import type { LogitsMode, SamplerSpec } from '../types';
+import type { KvCache } from './kvCache';
+import type { AppendResult, GeneratorOptions, NextResult, ProbeResult } from './protocol';
+import type { DecoderSession } from './session';
+
+/**
+ * Logits of positions before the last one cost a [n × vocab] head for nothing when only the
+ * last is wanted; past this size the prefill runs in two parts and skips that head.
+ */
+const SKIP_HEAD_MIN_FLOATS = 1 << 20;
+
+export class GeneratorState {
+  /** logits after the last cached token; undefined right after a rewind */
+  private last?: Float32Array;
+  private readonly tokens: number[] = [];
+  /** next() calls with the same spec continue one seeded sequence; a new spec starts a new one */
+  private nextSampler?: { key: string; sampler: Sampler };
+
+  constructor(
+    private readonly session: DecoderSession,
+    private readonly cache: KvCache,
+    private readonly options: GeneratorOptions,
+  ) {}
+
+  get length(): number {
+    return this.tokens.length;
+  }
+
+  async append(ids: number[], mode: LogitsMode): Promise<AppendResult> {
+    if (ids.length === 0) throw new Error('append needs at least one token id');
+    const all = await this.run(ids, mode === 'all');
+    const logits = mode === 'all' ? all : mode === 'last' ? this.last!.slice() : undefined;
+    return { ...this.result(), logits };
+  }
+
+  async next(spec: SamplerSpec): Promise<NextResult> {
+    const before = this.options.entropy ? this.entropy() : undefined;
+    const token = this.sample(this.samplerFor(spec));
+    await this.run([token], false);
+    return { token, sampledEntropy: before, ...this.result() };
+  }
+
+  sample(sampler: Sampler): number {
+    if (!this.last) throw new Error('no logits to sample from: append at least one token first (a rewind discards the last logits)');
+    return sampler.sample(this.last);
+  }
+
+  async appendSampled(token: number): Promise<void> {
+    await this.run([token], false);
+  }
+
+  /**
+   * The hand-back probe (DESIGN.md §4): appends `ids` in one forward pass and finds the first
+   * position whose most likely next token starts `close`; a multi-token tag is confirmed by a
+   * greedy rollout there only. On a hand-back the cache is cut just after that position and
+   * `close` is appended; otherwise all of `ids` stay cached.
+   */
+  async probe(ids: number[], close: number[]): Promise<ProbeResult> {
+    if (ids.length === 0 || close.length === 0) throw new Error('probe needs tokens to append and a close tag');
+    const base = this.length;
+    const vocab = this.session.load.vocabSize;
+    let logits = await this.run(ids, true);
+    let offset = 0; // index in `ids` of logits row 0
+    let evaluations = ids.length;
+    for (let j = 0; j < ids.length; j++) {
+      const row = logits!.subarray((j - offset) * vocab, (j - offset + 1) * vocab);
+      if (argmax(row) !== close[0]) continue;
+      this.rewind(base + j + 1);
+      this.last = row;
+      let confirmed = true;
+      for (let k = 0; k < close.length - 1 && confirmed; k++) {
+        await this.run([close[k]], false);
+        evaluations++;
+        confirmed = argmax(this.last!) === close[k + 1];
+      }
+      if (confirmed) {
+        await this.run([close[close.length - 1]], false);
+        return { after: j, evaluations: evaluations + 1, ...this.result() };
+      }
+      // a false start: restore the tokens after j and keep scanning
+      this.rewind(base + j + 1);
+      this.last = row;
+      if (j + 1 < ids.length) {
+        logits = await this.run(ids.slice(j + 1), true);
+        offset = j + 1;
+        evaluations += ids.length - j - 1;
+      }
+    }
+    return { after: null, evaluations, ...this.result() };
+  }
+
+  /** A copy of the logits after the last token, for a caller that asks for them. */
+  lastLogits(): Float32Array {
+    if (!this.last) throw new Error('no logits: append at least one token first (a rewind discards the last logits)');
+    return this.last.slice();
+  }
+
+  rewind(length: number): void {
+    if (!Number.isInteger(length) || length < 0 || length > this.length) throw new Error(`rewind(${length}): the cache holds ${this.length} tokens`);
+    this.tokens.length = length;
+    this.cache.rewind(length);
+    this.last = undefined;
+  }
+
+  dispose(): void {
+    this.cache.dispose();
+  }
+
+  private samplerFor(spec: SamplerSpec): Sampler {
+    const key = JSON.stringify(spec);
+    if (this.nextSampler?.key !== key) this.nextSampler = { key, sampler: createSampler(spec) };
+    return this.nextSampler.sampler;
+  }
+
+  private entropy(): number | undefined {
+    return this.last ? entropy(this.last) : undefined;
+  }
+
+  private result(): { length: number; entropy?: number } {
+    return { length: this.length, ...(this.options.entropy ? { entropy: this.entropy() } : {}) };
+  }
+
+  /** Runs `ids` after the cache (replaying a rewound GPU cache first); keeps the last logits. */
+  private async run(ids: number[], all: boolean): Promise<Float32Array | undefined> {
+    const vocab = this.session.load.vocabSize;
+    const pending = this.cache.pendingReplay(this.tokens);
+    if (pending.length) await this.session.step(this.cache, pending, false);
+    if (!all && (ids.length - 1) * vocab >= SKIP_HEAD_MIN_FLOATS) {
+      await this.session.step(this.cache, ids.slice(0, -1), false);
+      this.tokens.push(...ids.slice(0, -1));
+      ids = ids.slice(-1);
+    }
+    const logits = (await this.session.step(this.cache, ids))!;
+    this.tokens.push(...ids);
+    this.last = logits.subarray(logits.length - vocab);
+    return all ? logits : undefined;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The engine process: owns the onnxruntime session and every generator's state. It runs apart
+ * from its caller (a Node child process; in VS Code the extension host's own binary with
+ * ELECTRON_RUN_AS_NODE) so that onnxruntime's blocking run() and any native crash, abort or
+ * out-of-memory end this process only. Requests run strictly in arrival order; only `cancel`
+ * jumps the queue.
+ */
+import { createSampler } from '../sampler';
+import { KvCache } from './kvCache';
+import { GeneratorState } from './generatorState';
+import type { Reply, Request } from './protocol';
+import { DecoderSession } from './session';
+
+if (!process.send) throw new Error('the engine process must be started with an IPC channel (child_process.fork)');
+const send = process.send.bind(process);
+
+let session: DecoderSession | undefined;
+const generators = new Map<number, GeneratorState>();
+const cancelled = new Set<number>();
+let queue = Promise.resolve();
+
+process.on('message', (msg: { id: number; req: Request }) => {
+  if (msg.req.op === 'cancel') {
+    cancelled.add(msg.req.target);
+    return;
+  }
+  queue = queue.then(() => handle(msg.id, msg.req));
+});
+// the caller went away (exited or crashed): nothing is left to serve
+process.on('disconnect', () => process.exit(0));
+
+async function handle(id: number, req: Request): Promise<void> {
+  try {
+    post({ id, ok: true, value: await dispatch(id, req) });
+  } catch (e) {
+    post({ id, ok: false, error: (e as Error).message ?? String(e) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+function post(reply: Reply): void {
+  if (process.connected) send(reply);
+}
+
+function state(gen: number): GeneratorState {
+  const s = generators.get(gen);
+  if (!s) throw new Error(`generator ${gen} was disposed`);
+  return s;
+}
+
+function loaded(): DecoderSession {
+  if (!session) throw new Error('no model is loaded in this engine process');
+  return session;
+}
+
+async function dispatch(id: number, req: Request): Promise<unknown> {
+  switch (req.op) {
+    case 'load':
+      session = await DecoderSession.create(req.load);
+      return session.info;
+    case 'create': {
+      const s = loaded();
+      const { numLayers, kvHeads, headDim } = s.load;
+      const cache = new KvCache(numLayers, kvHeads, headDim, s.info.kvType, s.rewindStrategy);
+      generators.set(req.gen, new GeneratorState(s, cache, req.options));
+      return undefined;
+    }
+    case 'append':
+      return state(req.gen).append(req.ids, req.logits);
+    case 'next':
+      return state(req.gen).next(req.sampler);
+    case 'probe':
+      return state(req.gen).probe(req.ids, req.close);
+    case 'logits':
+      return state(req.gen).lastLogits();
+    case 'generate': {
+      const s = state(req.gen);
+      const stop = new Set(req.stop);
+      const sampler = createSampler(req.sampler); // each call starts its seed afresh
+      for (let n = 0; n < req.maxTokens; n++) {
+        if (cancelled.has(id)) return 'cancelled';
+        const token = s.sample(sampler);
+        post({ id, token });
+        await s.appendSampled(token);
+        if (stop.has(token)) return 'stop';
+        await new Promise<void>((r) => setImmediate(r)); // lets a cancel message in
+      }
+      return 'length';
+    }
+    case 'rewind':
+      state(req.gen).rewind(req.length);
+      return undefined;
+    case 'free':
+      generators.get(req.gen)?.dispose();
+      generators.delete(req.gen);
+      return undefined;
+    case 'unload':
+      for (const g of generators.values()) g.dispose();
+      generators.clear();
+      await session?.release();
+      session = undefined;
+      return undefined;
+    case 'cancel':
+      return undefined;
+  }
+}

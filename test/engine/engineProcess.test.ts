@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempModel } from '../helpers/tempModel';
+import { loadTestModel } from '../helpers/testDevice';
+
+test("the caller keeps running while the engine process loads and generates", async () => {
+  const { dir } = tempModel({ seed: 1, config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 32 } });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const model = await loadTestModel(dir, { threads: 1 });
+    const g = await model.generator();
+    // one long prefill: a single onnxruntime run that would freeze this thread if it ran here
+    const before = ticks;
+    const pending = g.append(Array.from({ length: 1500 }, (_, i) => 32 + (i % 90)), { logits: 'none' });
+    let settled = false;
+    void pending.then(() => (settled = true));
+    while (!settled && ticks - before < 5) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(settled, false, 'the prefill finished before this thread ran five timer callbacks');
+    await pending;
+    // and during token-by-token generation
+    const during = ticks;
+    const tokens: number[] = [];
+    for await (const t of g.generate({ maxTokens: 30 })) tokens.push(t);
+    assert.equal(tokens.length, 30);
+    assert.ok(ticks > during, 'timers ran during generation');
+    await model.dispose();
+  } finally {
+    clearInterval(timer);
+  }
+});
+
+test('a disposed model rejects calls instead of hanging', async () => {
+  const model = await loadTestModel(tempModel().dir);
+  const g = await model.generator();
+  await model.dispose();
+  await assert.rejects(g.append([1]), /disposed/);
+  await assert.rejects(model.generator(), /disposed/);
+});
+
+test('dispose during a running generation ends the generation instead of crashing the caller', async () => {
+  const model = await loadTestModel(tempModel({ seed: 2 }).dir);
+  const g = await model.generator();
+  await g.append([1, 2, 3], { logits: 'none' });
+  const got: number[] = [];
+  const consumer = (async () => {
+    for await (const t of g.generate({ maxTokens: 100000 })) got.push(t);
+  })();
+  while (got.length < 3) await new Promise((r) => setTimeout(r, 1));
+  await model.dispose();
+  await consumer; // generation ended (cancelled) rather than the process aborting
+  assert.ok(got.length >= 3 && got.length < 100000);
+});
+
+test('a native crash ends the engine process only: the stream fails clearly, what came is kept, the next generator works', async () => {
+  const model = await loadTestModel(tempModel({ seed: 3 }).dir);
+  const g = await model.generator();
+  await g.append([1, 2, 3]);
+  const pid = model.enginePid!;
+  const got: number[] = [];
+  let failure: Error | undefined;
+  try {
+    for await (const t of g.generate({ maxTokens: 100000 })) {
+      got.push(t);
+      if (got.length === 5) process.kill(pid, 'SIGSEGV');
+    }
+  } catch (e) {
+    failure = e as Error;
+  }
+  assert.match(failure?.message ?? 'no error', /the model engine crashed \(SIGSEGV\) while generating; it will restart on the next solve/);
+  assert.ok(got.length >= 5 && got.length < 100000, `${got.length} tokens kept`);
+  await assert.rejects(g.append([4]), /crashed \(SIGSEGV\)/);
+  // this process is alive and the model restarts in a fresh engine process
+  const fresh = await model.generator();
+  assert.notEqual(model.enginePid, pid);
+  await fresh.append([1, 2, 3]);
+  const again: number[] = [];
+  for await (const t of fresh.generate({ maxTokens: 5 })) again.push(t);
+  assert.deepEqual(again, got.slice(0, 5), 'the fresh engine continues the same prompt the same way (greedy)');
+  await model.dispose();
+});
+
+test('the engine process ends with its model, and a caller with a huge argv can load models (onnxruntime crashed in-process)', async () => {
+  const { dir } = tempModel({ seed: 4 });
+  // a child Node whose own argv is 20,000 characters: the engine process it starts has a short one
+  const script = `
+    const { LocalModel } = require(${JSON.stringify(join(__dirname, '../../src/engine'))});
+    LocalModel.load(process.argv[1], { device: 'cpu' }).then(async (m) => {
+      const pid = m.enginePid;
+      const g = await m.generator();
+      await g.append([1, 2, 3]);
+      const { token } = await g.next({});
+      await m.dispose();
+      let gone = false;
+      try { process.kill(pid, 0); } catch { gone = true; }
+      console.log(JSON.stringify({ token, gone }));
+    });`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, dir, 'x'.repeat(20000)], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `exit ${r.status} (${r.signal}): ${r.stderr.slice(-500)}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(typeof out.token, 'number');
+  assert.equal(out.gone, true, 'the engine process is gone after dispose');
+});
+
+test('a rewind that replays the kept tokens (the GPU-cache path) gives the same logits as cutting the cache', async () => {
+  const { dir } = tempModel({ seed: 5 });
+  const cut = await loadTestModel(dir, { rewind: 'cut' });
+  const replay = await loadTestModel(dir, { rewind: 'replay' });
+  const ids = Array.from({ length: 30 }, (_, i) => 3 + ((i * 11) % 60));
+  const runs = [];
+  for (const model of [cut, replay]) {
+    const g = await model.generator({ entropy: true });
+    await g.append(ids.slice(0, 20));
+    await g.append(ids.slice(20));
+    g.rewind(12);
+    const after = (await g.append(ids.slice(12, 16), { logits: 'last' }))!;
+    const probe = await g.probe(ids.slice(16, 24), [ids[25]]);
+    g.rewind(10);
+    await g.append([7]);
+    const tokens = [];
+    for (let i = 0; i < 4; i++) tokens.push((await g.next({})).token);
+    runs.push({ after, probe, tokens, length: g.length, entropy: g.nextEntropy });
+  }
+  assert.ok(maxAbsDiff(runs[0].after, runs[1].after) < 1e-4);
+  assert.deepEqual(runs[1].probe, runs[0].probe);
+  assert.deepEqual(runs[1].tokens, runs[0].tokens);
+  assert.equal(runs[1].length, runs[0].length);
+  assert.ok(Math.abs(runs[0].entropy! - runs[1].entropy!) < 1e-4);
+  await cut.dispose();
+  await replay.dispose();
+});
+
+test('next() reports the entropy of the distribution it sampled from, and nextEntropy the one after it', async () => {
+  const model = await loadTestModel(tempModel({ seed: 6 }).dir);
+  const g = await model.generator({ entropy: true });
+  const logits = (await g.append([5, 9, 2], { logits: 'last' }))!;
+  const before = g.nextEntropy;
+  assert.ok(before !== undefined && Math.abs(before - entropyOf(logits)) < 1e-4, `${before} vs ${entropyOf(logits)}`);
+  const { token, entropy } = await g.next({});
+  assert.equal(entropy, before);
+  const after = await g.lastLogits();
+  assert.ok(Math.abs(g.nextEntropy! - entropyOf(after)) < 1e-4);
+  assert.equal(typeof token, 'number');
+  const plain = await model.generator();
+  await plain.append([5, 9, 2]);
+  assert.equal(plain.nextEntropy, undefined, 'entropy is computed only for generators that ask for it');
+  await model.dispose();
+});
+
+/** Reference entropy in float64, independent of the engine's code. */
+function entropyOf(logits: Float32Array): number {
+  const xs = Array.from(logits);
+  const m = Math.max(...xs);
+  const ws = xs.map((x) => Math.exp(x - m));
+  const z = ws.reduce((a, b) => a + b, 0);
+  return -ws.reduce((h, w) => h + (w / z) * Math.log(w / z), 0);
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
