@@ -5,14 +5,12 @@ import { generateCommand } from './generate';
 import { serveCommand } from './serve';
 import { solveCommand } from './solve';
 import { evalCommand } from './eval';
-import { benchCommand } from './bench';
 
 type Verb = (argv: string[]) => Promise<number>;
 
 const VERBS: Record<string, { run: Verb; summary: string }> = {
   solve: { run: solveCommand, summary: 'solve a problem: the small model reasons, the large model writes the steps it tags' },
   eval: { run: evalCommand, summary: 'accuracy and offload per policy over a set of problems' },
-  bench: { run: benchCommand, summary: 'engine and hand-back benchmarks, printed as ratios' },
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
   serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },

@@ -167,7 +167,7 @@ for (const [status, pattern] of [
   });
 }
 
-test('a server that is not there: retried, then "cannot connect"', async () => {
+test('a server that is not there: not retried (only fixing the URL helps), "cannot connect", and it needs a fix', async () => {
   const gone = await startFaultServer({ base: BASE, doc: DOC });
   const url = gone.url;
   await gone.close();
@@ -176,8 +176,9 @@ test('a server that is not there: retried, then "cannot connect"', async () => {
   const r = await collect(provider, { prompt: BASE, maxTokens: 10 });
   assert.ok(r.error);
   assert.equal(r.error.kind, 'connection');
-  assert.equal(delays.length, 1);
-  assert.match(r.error.message, /cannot connect to http:\/\/127\.0\.0\.1:\d+\/v1 .*is the server running/);
+  assert.equal(delays.length, 0);
+  assert.equal(r.error.fixNeeded, true);
+  assert.match(r.error.message, /cannot connect to http:\/\/127\.0\.0\.1:\d+\/v1 \(.*ECONNREFUSED.*\).*is the server running/);
 });
 
 test('stopping the iteration closes the HTTP request at once', { timeout: 30_000 }, async () => {

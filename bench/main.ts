@@ -1,0 +1,33 @@
+/**
+ * The benchmarks' own entry point (not shipped in the CLI bundle):
+ *   npm run bench -- [engine [--device D] [small|mid ...] | handback | soak]
+ * With no argument: engine and handback. Numbers depend on the machine and its load; each
+ * benchmark prints ratios against a peer measured in the same run.
+ */
+import { engineBench } from './engineSuite';
+import { handbackBench } from './handbackSuite';
+import { soakBench } from './soak';
+
+const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak]';
+
+async function main(argv: string[]): Promise<number> {
+  const [which, ...rest] = argv;
+  const log = (s: string) => console.log(s + '\n');
+  if (which === '--help' || which === '-h') return (console.log(USAGE), 0);
+  if (which === 'soak') await soakBench(log);
+  else if (which === 'handback') await handbackBench(log);
+  else if (which === 'engine') await engineBench(rest, log);
+  else if (which === undefined) {
+    await handbackBench(log);
+    await engineBench([], log);
+  } else return (console.error(`unknown benchmark '${which}'\n${USAGE}`), 2);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

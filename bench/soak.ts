@@ -1,0 +1,84 @@
+/**
+ * Soak: many solves on the toy pair in one engine process each (small and local large), with
+ * mixed policies and some cancelled mid-way. Prints resident memory of this process and of both
+ * engine processes after a warm-up and at the end, and the open handles: memory that keeps
+ * growing or handles that stay open are leaks.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalModel } from '../src/engine';
+import { LocalProvider } from '../src/providers';
+import { solve, type PolicyKind } from '../src/split';
+import { packageRoot } from '../src/cli/defaults';
+
+export interface SoakOptions {
+  solves: number;
+  warmup: number;
+  /** every n-th solve is cancelled after a few events */
+  cancelEvery: number;
+}
+
+const POLICIES: PolicyKind[] = ['learned', 'never', 'entropy', 'random', 'cue', 'always'];
+
+/** Resident set of a process in MB (Linux /proc); undefined elsewhere. */
+function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function handles(): Record<string, number> {
+  const count: Record<string, number> = {};
+  for (const h of process.getActiveResourcesInfo()) count[h] = (count[h] ?? 0) + 1;
+  return count;
+}
+
+export async function soakBench(log: (s: string) => void, o: SoakOptions = { solves: 200, warmup: 12, cancelEvery: 7 }): Promise<void> {
+  const root = packageRoot();
+  const problems = readFileSync(join(root, 'models', 'toy-small', 'eval-set.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).problem as string);
+  const small = await LocalModel.load(join(root, 'models', 'toy-small'), { device: 'cpu', threads: 1 });
+  const bigModel = await LocalModel.load(join(root, 'models', 'toy-big'), { device: 'cpu', threads: 1 });
+  const big = new LocalProvider({ model: bigModel });
+  const smallPid = small.enginePid!;
+  const bigPid = (await bigModel.generator().then((g) => (g.dispose(), bigModel.enginePid)))!;
+  const snapshot = () => ({ caller: rssMb(process.pid), small: rssMb(smallPid), big: rssMb(bigPid), handles: handles() });
+  let start = snapshot();
+  const ends: Record<string, number> = {};
+  const t0 = performance.now();
+  for (let i = 0; i < o.warmup + o.solves; i++) {
+    if (i === o.warmup) {
+      global.gc?.();
+      start = snapshot();
+    }
+    const ac = new AbortController();
+    const cancel = i % o.cancelEvery === o.cancelEvery - 1;
+    let events = 0;
+    for await (const e of solve({ problem: problems[i % problems.length], small, big, policy: { kind: POLICIES[i % POLICIES.length], seed: i }, budgets: { maxTokens: 400 }, signal: ac.signal })) {
+      if (cancel && ++events === 12) ac.abort();
+      if (e.type === 'done') ends[e.reason] = (ends[e.reason] ?? 0) + 1;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  global.gc?.();
+  const end = snapshot();
+  await big.dispose?.();
+  await bigModel.dispose();
+  await small.dispose();
+  const row = (name: string, a?: number, b?: number) =>
+    `  ${name.padEnd(14)} ${a?.toFixed(1) ?? '?'} MB -> ${b?.toFixed(1) ?? '?'} MB (${a && b ? `${(((b - a) / a) * 100).toFixed(1)} %` : 'n/a'})`;
+  log(
+    [
+      `soak: ${o.solves} solves after ${o.warmup} warm-up ones, policies ${POLICIES.join('/')} in turn, every ${o.cancelEvery}th cancelled; ${seconds.toFixed(0)} s`,
+      `  ends: ${JSON.stringify(ends)}`,
+      'resident memory, after the warm-up -> at the end (goal: growth <= 5 %):',
+      row('caller', start.caller, end.caller),
+      row('small engine', start.small, end.small),
+      row('large engine', start.big, end.big),
+      `open handles after the warm-up: ${JSON.stringify(start.handles)}`,
+      `open handles at the end:        ${JSON.stringify(end.handles)}`,
+    ].join('\n'),
+  );
+}
