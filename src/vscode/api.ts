@@ -13,6 +13,8 @@ export interface SplitReasonApi {
   /** True while any panel is solving. */
   running(): boolean;
   hasApiKey(): Promise<boolean>;
+  /** Process ids of the small models' engine processes (diagnostics; the crash tests signal them). */
+  enginePids(): Promise<number[]>;
   /** The folder of the "SplitReason" log channel's file (context.logUri). */
   readonly logFolder: string;
 }

@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     panels: () => panels.all.map((p) => ({ id: p.id, running: p.isRunning, events: [...p.events] })),
     running: () => panels.anyRunning,
     hasApiKey: async () => (await keys.get()) !== undefined,
+    enginePids: () => session.enginePids(),
     logFolder: context.logUri.fsPath,
   };
 }

@@ -21,6 +21,11 @@ export class LeasedSlot<T> {
 
   constructor(private readonly free: (value: T) => void | Promise<void>) {}
 
+  /** Every value the slot still holds (the current one and retired ones still borrowed). */
+  held(): Promise<T>[] {
+    return [...this.all].map((e) => e.value);
+  }
+
   /** The pending or ready value for `key`, if that is what the slot holds. */
   current(key: string): Promise<T> | undefined {
     return this.entry?.key === key ? this.entry.value : undefined;

@@ -1,5 +1,5 @@
 /**
- * The models behind solves: the small model (loaded once in the engine's worker, reused
+ * The models behind solves: the small model (loaded once in its engine process, reused
  * until its settings change) and the large-model provider. Loading shows progress and can
  * be cancelled; the extension host's thread only waits, it never runs inference.
  */
@@ -104,6 +104,12 @@ export class EngineSession implements vscode.Disposable {
     }
   }
 
+  /** The process ids of the small models' engine processes that are running now. */
+  async enginePids(): Promise<number[]> {
+    const models = await Promise.all(this.small.held().map((m) => m.catch(() => undefined)));
+    return models.flatMap((m) => (m?.enginePid !== undefined ? [m.enginePid] : []));
+  }
+
   /** Settings changed: the next solve loads anew; running solves keep what they borrowed. */
   reset(): void {
     this.small.retire();
@@ -124,7 +130,7 @@ async function withLoadProgress<T>(title: string, load: Promise<T>, onCancel: ()
   await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 150))]);
   if (settled) return result;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    progress.report({ message: 'starting the engine worker and ONNX Runtime…' });
+    progress.report({ message: 'starting the engine process and ONNX Runtime…' });
     return new Promise<T>((resolve, reject) => {
       const sub = token.onCancellationRequested(() => {
         sub.dispose();

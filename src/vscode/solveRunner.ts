@@ -120,9 +120,17 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       signal,
       smallName: small.label,
     });
+    let toldFailure = false;
     for await (const ev of events) {
       run.push(ev);
       logEvent(log, ev);
+      if (ev.type === 'segmentEnd' && ev.reason === 'failed' && !toldFailure) {
+        // once a solve: a down server fails every later step the same way
+        toldFailure = true;
+        void vscode.window.showWarningMessage(`SplitReason: the large model failed (${ev.error ?? 'no detail'}); the small model writes those steps itself.`, 'Configure Large Model').then((c) => {
+          if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
+        });
+      }
       if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
     }
     return { status: 'done', panelId: panel.id, ...done };

@@ -163,4 +163,27 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.ok(failed.length > 0, JSON.stringify(traceOf(api, outcome)));
     assert.match(failed[0].error ?? '', /no VS Code language model matches "no-such-model"/);
   });
+  it('a native crash of the engine ends that process only: the solve ends with the clear error, the text stays, the host and the next solve work', async () => {
+    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    const running = solve('Count to a million.');
+    await waitFor('text in the panel', () => textShowing(api));
+    const pids = await api.enginePids();
+    assert.equal(pids.length, 1, `engine processes: ${pids.join(', ')}`);
+    assert.notEqual(pids[0], process.pid, 'the engine is not the extension host');
+    process.kill(pids[0], 'SIGSEGV');
+    const outcome = await running;
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    const trace = traceOf(api, outcome);
+    assert.equal(of(trace, 'done')[0]?.reason, 'error');
+    assert.match(of(trace, 'error')[0]?.message ?? '', /the model engine crashed \(SIGSEGV\) while generating; it will restart on the next solve/);
+    assert.ok(of(trace, 'text').map((t) => t.text).join('').length > 0, 'what was streamed before the crash is kept');
+    // the extension host is alive: another command of the extension runs
+    assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false);
+    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 20 });
+    const again = await solve('Count to ten.');
+    assert.equal(again.status === 'done' && again.reason, 'max-tokens', JSON.stringify(again));
+    assert.ok(of(traceOf(api, again), 'text').length > 0);
+    const now = await api.enginePids();
+    assert.ok(now.length === 1 && now[0] !== pids[0], `a fresh engine process: ${now.join(', ')}`);
+  });
 });
