@@ -8,13 +8,13 @@ import { engineBench } from './engineSuite';
 import { handbackBench } from './handbackSuite';
 import { soakBench } from './soak';
 
-const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak]';
+const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak [SOLVES]]';
 
 async function main(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   const log = (s: string) => console.log(s + '\n');
   if (which === '--help' || which === '-h') return (console.log(USAGE), 0);
-  if (which === 'soak') await soakBench(log);
+  if (which === 'soak') await soakBench(log, { solves: Number(rest[0] ?? 200), warmup: 12, cancelEvery: 7 });
   else if (which === 'handback') await handbackBench(log);
   else if (which === 'engine') await engineBench(rest, log);
   else if (which === undefined) {

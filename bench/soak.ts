@@ -44,7 +44,7 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
   const big = new LocalProvider({ model: bigModel });
   const smallPid = small.enginePid!;
   const bigPid = (await bigModel.generator().then((g) => (g.dispose(), bigModel.enginePid)))!;
-  const snapshot = () => ({ caller: rssMb(process.pid), small: rssMb(smallPid), big: rssMb(bigPid), handles: handles() });
+  const snapshot = () => ({ caller: rssMb(process.pid), heap: process.memoryUsage().heapUsed / 2 ** 20, small: rssMb(smallPid), big: rssMb(bigPid), handles: handles() });
   let start = snapshot();
   const ends: Record<string, number> = {};
   const t0 = performance.now();
@@ -75,6 +75,7 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
       `  ends: ${JSON.stringify(ends)}`,
       'resident memory, after the warm-up -> at the end (goal: growth <= 5 %):',
       row('caller', start.caller, end.caller),
+      row('caller heap', start.heap, end.heap),
       row('small engine', start.small, end.small),
       row('large engine', start.big, end.big),
       `open handles after the warm-up: ${JSON.stringify(start.handles)}`,

@@ -20,6 +20,8 @@ export class LocalModel {
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
     readonly onnxFile: string,
+    /** the folder's splitreason.json as read, for the split layer to parse */
+    readonly splitreason: { file: string; raw: unknown } | undefined,
     private info: LoadResult,
     private engine: EngineProcess,
     private readonly request: LoadRequest,
@@ -42,7 +44,7 @@ export class LocalModel {
       rewind: opts.rewind,
     };
     const { engine, info } = await start(request, opts.log);
-    return new LocalModel(dir, c, tokenizer, folder.onnxFile, info, engine, request, opts.log);
+    return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, opts.log);
   }
 
   /** The execution provider actually in use. */

@@ -9,6 +9,8 @@ export interface ModelFolder {
   onnxFile: string;
   /** eos ids from config.json and generation_config.json */
   eosIds: number[];
+  /** splitreason.json as read (the split layer parses it), when the folder has one */
+  splitreason?: { file: string; raw: unknown };
 }
 
 const REQUIRED: (keyof ModelConfig)[] = ['hidden_size', 'num_hidden_layers', 'num_attention_heads', 'vocab_size'];
@@ -47,7 +49,9 @@ export function resolveModelFolder(dir: string, dtype: Dtype = 'fp32'): ModelFol
   const genFile = join(dir, 'generation_config.json');
   const gen = existsSync(genFile) ? (readJson(genFile) as { eos_token_id?: number | number[] }) : {};
   const eosIds = [config.eos_token_id, gen.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
-  return { dir, config, onnxFile, eosIds };
+  const splitFile = join(dir, 'splitreason.json');
+  const splitreason = existsSync(splitFile) ? { file: splitFile, raw: readJson(splitFile) } : undefined;
+  return { dir, config, onnxFile, eosIds, splitreason };
 }
 
 function readJson(file: string): unknown {

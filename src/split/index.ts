@@ -1,7 +1,7 @@
 export * from './events';
-export { solve, SplitController, DEFAULT_BUDGETS, type Budgets, type SolveOptions } from './controller';
+export { solve, DEFAULT_BUDGETS, type Budgets, type SolveOptions } from './controller';
 export { POLICY_KINDS, DEFAULT_CUES, validatePolicy, type PolicyKind, type PolicySpec } from './policy';
 export { appendAndProbe, referenceHandback, type ProbeResult } from './handback';
 export { OPEN_TAG, CLOSE_TAG, HINT_SENTENCE, BOXED_SENTENCE, smallUserMessage, bigUserMessage, renderPrompt, stripTags } from './prompt';
 export type { Prices } from './stats';
-export { readSplitConfig, DEFAULT_SPLIT_CONFIG, type SplitConfig } from './splitConfig';
+export { parseSplitConfig, DEFAULT_SPLIT_CONFIG, type SplitConfig } from './splitConfig';

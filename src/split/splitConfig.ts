@@ -3,8 +3,6 @@
  * and hint sentence the model was trained with, and the policy it is meant to run with.
  * Models trained with other tags work without code changes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { POLICY_KINDS, type PolicyKind } from './policy';
 import { CLOSE_TAG, HINT_SENTENCE, OPEN_TAG } from './prompt';
 
@@ -18,15 +16,15 @@ export interface SplitConfig {
 
 export const DEFAULT_SPLIT_CONFIG: SplitConfig = { openTag: OPEN_TAG, closeTag: CLOSE_TAG, hint: HINT_SENTENCE };
 
-export function readSplitConfig(modelDir: string): SplitConfig {
-  const file = join(modelDir, 'splitreason.json');
-  if (!existsSync(file)) return DEFAULT_SPLIT_CONFIG;
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
+/**
+ * Parses a model folder's splitreason.json as the engine read it (LocalModel.splitreason);
+ * without one, the defaults. Pure: the file is read with the rest of the model folder.
+ */
+export function parseSplitConfig(source: { file: string; raw: unknown } | undefined): SplitConfig {
+  if (!source) return DEFAULT_SPLIT_CONFIG;
+  const { file } = source;
+  if (typeof source.raw !== 'object' || source.raw === null || Array.isArray(source.raw)) throw new Error(`${file}: must be a JSON object`);
+  const raw = source.raw as Record<string, unknown>;
   const str = (key: string, fallback: string) => {
     const v = raw[key];
     if (v === undefined) return fallback;

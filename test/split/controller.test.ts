@@ -3,12 +3,12 @@ import { getEventListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LocalModel } from '../../src/engine';
+import { LocalModel, resolveModelFolder } from '../../src/engine';
 import { OpenAICompletionsProvider, withRetry } from '../../src/providers';
-import { bigUserMessage, readSplitConfig, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
+import { bigUserMessage, parseSplitConfig, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
 import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
 import { startFaultServer, type Fault, type FaultServer } from '../providers/faultServer';
-import { tempDir } from '../helpers/tempModel';
+import { tempModel } from '../helpers/tempModel';
 
 // The small model writes "AB", opens a tag, and would write "q#" inside it on its own; it closes
 // the tag after '#', then writes "CD\boxed{42}" and stops.
@@ -288,10 +288,13 @@ describe('splitreason.json', () => {
   });
 
   test('a broken splitreason.json is a clear error', () => {
-    const dir = tempDir();
+    const { dir } = tempModel();
     writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ openTag: '<x>', closeTag: '<x>' }));
-    assert.throws(() => readSplitConfig(dir), /"openTag" and "closeTag" must be two different non-empty strings/);
+    const read = () => parseSplitConfig(resolveModelFolder(dir).splitreason);
+    assert.throws(read, /"openTag" and "closeTag" must be two different non-empty strings/);
     writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ policy: 'often' }));
-    assert.throws(() => readSplitConfig(dir), /"policy" must be one of learned, entropy/);
+    assert.throws(read, /"policy" must be one of learned, entropy/);
+    writeFileSync(join(dir, 'splitreason.json'), '{"openTag": ');
+    assert.throws(read, /splitreason\.json: not valid JSON/);
   });
 });

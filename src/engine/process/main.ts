@@ -16,14 +16,17 @@ const send = process.send.bind(process);
 
 let session: DecoderSession | undefined;
 const generators = new Map<number, GeneratorState>();
+/** requests queued or running: a cancel for one that already finished is dropped, not kept forever */
+const active = new Set<number>();
 const cancelled = new Set<number>();
 let queue = Promise.resolve();
 
 process.on('message', (msg: { id: number; req: Request }) => {
   if (msg.req.op === 'cancel') {
-    cancelled.add(msg.req.target);
+    if (active.has(msg.req.target)) cancelled.add(msg.req.target);
     return;
   }
+  if (msg.id) active.add(msg.id);
   queue = queue.then(() => handle(msg.id, msg.req));
 });
 // the caller went away (exited or crashed): nothing is left to serve
@@ -35,6 +38,7 @@ async function handle(id: number, req: Request): Promise<void> {
   } catch (e) {
     post({ id, ok: false, error: (e as Error).message ?? String(e) });
   } finally {
+    active.delete(id);
     cancelled.delete(id);
   }
 }
