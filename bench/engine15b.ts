@@ -32,7 +32,7 @@ export async function converted15b(dtype: ConvertDtype, log: (s: string) => void
   return dir;
 }
 
-export async function engine15bBench(device: Provider, threads: number, log: (s: string) => void): Promise<void> {
+export async function engine15bBench(device: Provider, threads: number, repeats: number, log: (s: string) => void): Promise<void> {
   const dtype: ConvertDtype = 'q4';
   const dir = await converted15b(dtype, log);
   const weights = onnxWeights(resolveModelFolder(dir, dtype).onnxFile);
@@ -41,7 +41,7 @@ export async function engine15bBench(device: Provider, threads: number, log: (s:
   );
   log(`ops: ${Object.entries(weights.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ')}`);
   const before = await measureBandwidth(threads);
-  const opts: EngineBenchOptions = { dir, device, dtype, context: 512, decode: 128, threads, repeats: 3 };
+  const opts: EngineBenchOptions = { dir, device, dtype, context: 512, decode: 128, threads, repeats };
   const result = await runEngineBench(opts);
   const after = await measureBandwidth(threads);
   log(`memory bandwidth on ${threads} threads: ${(before.bytesPerSecond / 1e9).toFixed(1)} GB/s before, ${(after.bytesPerSecond / 1e9).toFixed(1)} GB/s after (the higher is the limit)`);
