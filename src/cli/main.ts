@@ -6,6 +6,7 @@ import { serveCommand } from './serve';
 import { solveCommand } from './solve';
 import { evalCommand } from './eval';
 import { benchCommand } from './bench';
+import { convertCommand } from './convert';
 
 type Verb = (argv: string[]) => Promise<number>;
 
@@ -15,6 +16,7 @@ const VERBS: Record<string, { run: Verb; summary: string }> = {
   bench: { run: benchCommand, summary: 'engine and hand-back benchmarks, printed as ratios' },
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
   serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
+  convert: { run: convertCommand, summary: 'convert a Hugging Face checkpoint (safetensors) into a model folder: q4, q4f16, fp16, fp32' },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
 };
 

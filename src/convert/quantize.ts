@@ -36,8 +36,7 @@ export function quantizeQ4(w: Float32Array, n: number, k: number, blockSize: num
         if (v < lo) lo = v;
         else if (v > hi) hi = v;
       }
-      const scale = hi > lo ? (hi - lo) / 15 : 1;
-      const zp = Math.min(15, Math.max(0, Math.round(-lo / scale)));
+      const { scale, zp } = bestRange(w, row + from, row + to, lo, hi);
       scales[r * blocks + b] = scale;
       zeroPoints[r * zpRow + (b >> 1)] |= b & 1 ? zp << 4 : zp;
       const out = (r * blocks + b) * (blockSize / 2);
@@ -49,4 +48,53 @@ export function quantizeQ4(w: Float32Array, n: number, k: number, blockSize: num
     }
   }
   return { packed, scales, zeroPoints };
+}
+
+/** Shrink factors tried for each end of a block's [min, max] range: clipping an outlier often lowers the error of all the other weights. */
+const SHRINK = [1, 0.9, 0.8, 0.7];
+
+function blockError(w: Float32Array, from: number, to: number, scale: number, zp: number): number {
+  let err = 0;
+  for (let i = from; i < to; i++) {
+    const q = Math.min(15, Math.max(0, Math.round(w[i] / scale) + zp));
+    const d = (q - zp) * scale - w[i];
+    err += d * d;
+  }
+  return err;
+}
+
+/**
+ * The scale and zero point with the least squared error over w[from, to): each pair of shrunk
+ * ends, then the winner's scale refitted by least squares to the codes it produced.
+ */
+function bestRange(w: Float32Array, from: number, to: number, lo: number, hi: number): { scale: number; zp: number } {
+  if (!(hi > lo)) return { scale: 1, zp: 0 };
+  let best = { scale: 1, zp: 0 };
+  let bestErr = Infinity;
+  const consider = (scale: number, zp: number) => {
+    if (!(scale > 0)) return;
+    const err = blockError(w, from, to, scale, zp);
+    if (err < bestErr) {
+      bestErr = err;
+      best = { scale, zp };
+    }
+  };
+  for (const fl of SHRINK) {
+    for (const fh of SHRINK) {
+      const l = lo * fl;
+      const h = hi * fh;
+      const scale = (h - l) / 15;
+      consider(scale, Math.min(15, Math.max(0, Math.round(-l / scale))));
+    }
+  }
+  // w ≈ (q - zp)·s: for fixed codes the best s is Σ w(q - zp) / Σ (q - zp)².
+  let num = 0;
+  let den = 0;
+  for (let i = from; i < to; i++) {
+    const c = Math.min(15, Math.max(0, Math.round(w[i] / best.scale) + best.zp)) - best.zp;
+    num += w[i] * c;
+    den += c * c;
+  }
+  if (den > 0) consider(num / den, best.zp);
+  return best;
 }

@@ -4,7 +4,7 @@
  * Linear weights transposed to [in, out]; here they go back to torch's [out, in]). Reading the
  * committed ONNX keeps torch out of the test run; tools/toy trains the same weights in torch.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Weights } from '../../src/engine/builder';
 
@@ -135,7 +135,7 @@ export function writeHfCheckpoint(modelDir: string, weights: Weights, outDir: st
   mkdirSync(outDir, { recursive: true });
   const config = { ...JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')), torch_dtype: opts.dtype === 'BF16' ? 'bfloat16' : 'float32', ...opts.config };
   writeFileSync(join(outDir, 'config.json'), JSON.stringify(config, null, 2));
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) copyFileSync(join(modelDir, f), join(outDir, f));
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json']) if (existsSync(join(modelDir, f))) copyFileSync(join(modelDir, f), join(outDir, f));
   const entries = [...weights];
   const shards = opts.shards ?? 1;
   if (shards === 1) {
