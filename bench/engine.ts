@@ -5,31 +5,45 @@
  * other processes falls on all three alike. Prints tokens/s and ratios; never a test.
  */
 import * as ort from 'onnxruntime-node';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { LocalModel } from '../src/engine';
 import type { Provider } from '../src/engine/executionProviders';
+import { resolveModelFolder } from '../src/engine/modelFolder';
+import type { Dtype } from '../src/engine/types';
+import { descendants, procMemory } from './rss';
 
 export interface EngineBenchOptions {
   dir: string;
   /** one execution provider for all three runners: the comparison is of host code, not hardware */
   device: Provider;
+  /** which onnx file of the folder (default fp32) */
+  dtype?: Dtype;
   context: number;
   decode: number;
   threads: number;
   repeats: number;
 }
 
-interface Speed {
+export interface Speed {
   prefill: number;
   decode: number;
+  /** ms from the request to the first generated token (prompt included) */
+  ttft: number;
 }
+type RunnerName = 'engine' | 'transformers' | 'bare';
 export interface EngineBenchResult {
   engine: Speed;
   transformers?: Speed;
   bare: Speed;
+  /** ms to create each runner's session (model load) */
+  loadMs: Partial<Record<RunnerName, number>>;
+  /** bytes: what loading the engine added to this process and its children, and the most it held while generating */
+  engineRss: { afterLoad: number; peak: number };
 }
 
 interface Runner {
+  loadMs: number;
   measure(): Promise<Speed>;
   close(): Promise<void>;
 }
@@ -38,23 +52,43 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const prompt = (n: number) => Array.from({ length: n }, (_, i) => 32 + ((i * 7) % 90));
 const perSecond = (tokens: number, ms: number) => tokens / (ms / 1000);
 
-async function engineRunner(o: EngineBenchOptions): Promise<Runner> {
-  const model = await LocalModel.load(o.dir, { device: o.device, threads: o.threads });
+/** RSS of this process and its children: the engine may run its session in either. */
+function treeRss(): number {
+  return [process.pid, ...descendants(process.pid)].reduce((n, pid) => n + (procMemory(pid)?.rss ?? 0), 0);
+}
+
+async function engineRunner(o: EngineBenchOptions, rss: EngineBenchResult['engineRss']): Promise<Runner & { kvType: 'float32' | 'float16' }> {
+  const before = treeRss();
+  const t0 = performance.now();
+  const model = await LocalModel.load(o.dir, { device: o.device, dtype: o.dtype, threads: o.threads });
+  const loadMs = performance.now() - t0;
+  rss.afterLoad = treeRss() - before;
   if (model.device !== o.device) {
     await model.dispose();
     throw new Error(`the engine could not start ${o.device} and fell back to ${model.device}`);
   }
   return {
+    loadMs,
+    kvType: model.kvType,
     async measure() {
-      const g = await model.generator();
-      let t = performance.now();
-      await g.append(prompt(o.context), { logits: 'none' });
-      const prefill = perSecond(o.context, performance.now() - t);
-      t = performance.now();
-      for await (const _ of g.generate({ maxTokens: o.decode })) void _;
-      const decode = perSecond(o.decode, performance.now() - t);
-      g.dispose();
-      return { prefill, decode };
+      // sampled while generating: the KV cache and the outputs come on top of the weights (the other runners are idle meanwhile)
+      const start = treeRss();
+      const sample = () => (rss.peak = Math.max(rss.peak, rss.afterLoad + treeRss() - start));
+      const sampler = setInterval(sample, 100);
+      try {
+        const t = performance.now();
+        const g = await model.generator();
+        await g.append(prompt(o.context), { logits: 'none' });
+        const t1 = performance.now();
+        let first = 0;
+        for await (const _ of g.generate({ maxTokens: o.decode })) first ||= performance.now();
+        const decode = perSecond(o.decode, performance.now() - t1);
+        g.dispose();
+        return { prefill: perSecond(o.context, t1 - t), decode, ttft: first - t };
+      } finally {
+        clearInterval(sampler);
+        sample();
+      }
     },
     close: () => model.dispose(),
   };
@@ -69,11 +103,16 @@ async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undef
   }
   tf.env.allowRemoteModels = false;
   tf.env.localModelPath = dirname(o.dir);
+  const onnxFile = resolveModelFolder(o.dir, o.dtype).onnxFile;
+  const t0 = performance.now();
   const model = await tf.AutoModelForCausalLM.from_pretrained(basename(o.dir), {
-    dtype: 'fp32',
+    dtype: o.dtype ?? 'fp32',
     device: o.device,
+    // a model over 2 GB keeps its weights in <file>_data beside it
+    use_external_data_format: existsSync(`${onnxFile}_data`),
     session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
   } as never);
+  const loadMs = performance.now() - t0;
   const ids = new tf.Tensor('int64', BigInt64Array.from(prompt(o.context), BigInt), [1, o.context]);
   const run = async (n: number) => {
     const t = performance.now();
@@ -81,10 +120,11 @@ async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undef
     return performance.now() - t;
   };
   return {
+    loadMs,
     async measure() {
       const one = await run(1); // prefill plus one token
       const all = await run(o.decode + 1);
-      return { prefill: perSecond(o.context, one), decode: perSecond(o.decode, all - one) };
+      return { prefill: perSecond(o.context, one), decode: perSecond(o.decode, all - one), ttft: one };
     },
     close: async () => {
       await model.dispose();
@@ -92,16 +132,17 @@ async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undef
   };
 }
 
-async function bareRunner(o: EngineBenchOptions): Promise<Runner> {
-  const probe = await LocalModel.load(o.dir, { device: 'cpu' });
-  const cfg = probe.config;
-  await probe.dispose();
-  const session = await ort.InferenceSession.create(join(o.dir, 'onnx', 'model.onnx'), {
+async function bareRunner(o: EngineBenchOptions, kvType: 'float32' | 'float16'): Promise<Runner> {
+  const { config: cfg, onnxFile } = resolveModelFolder(o.dir, o.dtype);
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(onnxFile, {
     executionProviders: [o.device],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: o.threads,
     interOpNumThreads: 1,
   });
+  const loadMs = performance.now() - t0;
+  const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]) : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]));
   const feeds = (ids: number[], past: number, kv?: ort.InferenceSession.OnnxValueMapType) => {
     const f: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
@@ -110,29 +151,40 @@ async function bareRunner(o: EngineBenchOptions): Promise<Runner> {
     };
     for (let i = 0; i < cfg.num_hidden_layers; i++)
       for (const k of ['key', 'value'])
-        f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
+        f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty();
     return f;
   };
   const presents = session.outputNames.filter((n) => n.startsWith('present.'));
   return {
+    loadMs,
     async measure() {
       // the engine's algorithm with no host code around it: the head only for the last position
       const ids = prompt(o.context);
       let t = performance.now();
       let kv = await session.run(feeds(ids.slice(0, -1), 0), presents);
       kv = await session.run(feeds(ids.slice(-1), o.context - 1, kv));
-      const prefill = perSecond(o.context, performance.now() - t);
+      const ttft = performance.now() - t;
+      const prefill = perSecond(o.context, ttft);
       // each step feeds the previous step's cache: no sampling, no bookkeeping, no messages
       t = performance.now();
       for (let i = 0; i < o.decode; i++) kv = await session.run(feeds([65], o.context + i, kv));
-      return { prefill, decode: perSecond(o.decode, performance.now() - t) };
+      return { prefill, decode: perSecond(o.decode, performance.now() - t), ttft };
     },
     close: () => session.release(),
   };
 }
 
 export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBenchResult> {
-  const runners = { engine: await engineRunner(o), transformers: await transformersRunner(o), bare: await bareRunner(o) };
+  const engineRss = { afterLoad: 0, peak: 0 };
+  const engine = await engineRunner(o, engineRss);
+  const runners: Record<RunnerName, Runner | undefined> = { engine, transformers: undefined, bare: undefined };
+  try {
+    runners.transformers = await transformersRunner(o);
+    runners.bare = await bareRunner(o, engine.kvType);
+  } catch (e) {
+    for (const runner of Object.values(runners)) await runner?.close();
+    throw e;
+  }
   const samples: Record<string, Speed[]> = { engine: [], transformers: [], bare: [] };
   try {
     for (let r = 0; r <= o.repeats; r++) {
@@ -145,20 +197,39 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   } finally {
     for (const runner of Object.values(runners)) await runner?.close();
   }
-  const med = (xs: Speed[]): Speed => ({ prefill: median(xs.map((x) => x.prefill)), decode: median(xs.map((x) => x.decode)) });
-  return { engine: med(samples.engine), transformers: runners.transformers ? med(samples.transformers) : undefined, bare: med(samples.bare) };
+  const med = (xs: Speed[]): Speed => ({ prefill: median(xs.map((x) => x.prefill)), decode: median(xs.map((x) => x.decode)), ttft: median(xs.map((x) => x.ttft)) });
+  const loadMs = Object.fromEntries(Object.entries(runners).flatMap(([k, r]) => (r ? [[k, r.loadMs]] : [])));
+  return { engine: med(samples.engine), transformers: runners.transformers ? med(samples.transformers) : undefined, bare: med(samples.bare), loadMs, engineRss };
 }
 
-export function formatEngineBench(name: string, o: EngineBenchOptions, r: EngineBenchResult): string {
-  const f = (x: number) => x.toFixed(1).padStart(8);
+/** The physical limit of decoding: the bytes a token reads against the bandwidth measured in the same run. */
+export interface DecodeLimit {
+  perTokenBytes: number;
+  bytesPerSecond: number;
+}
+
+export function formatEngineBench(name: string, o: EngineBenchOptions, r: EngineBenchResult, limit?: DecodeLimit): string {
+  const f = (x: number | undefined, digits = 1, width = 8) => (x === undefined ? 'n/a' : x.toFixed(digits)).padStart(width);
   const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) + '×' : 'n/a');
-  return [
-    `model ${name} on ${o.device}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
-    `                    prefill tok/s   decode tok/s`,
-    `  engine            ${f(r.engine.prefill)}        ${f(r.engine.decode)}`,
-    `  transformers.js   ${r.transformers ? f(r.transformers.prefill) : '     n/a'}        ${r.transformers ? f(r.transformers.decode) : '     n/a'}`,
-    `  bare session.run  ${f(r.bare.prefill)}        ${f(r.bare.decode)}`,
+  const GB = 1e9;
+  const row = (label: string, s: Speed | undefined, load: number | undefined) =>
+    `  ${label.padEnd(18)}${f(s?.prefill)}      ${f(s?.decode)}   ${f(s?.ttft, 0)}   ${f(load, 0)}${limit && s ? `   ${f((s.decode * limit.perTokenBytes) / limit.bytesPerSecond, 2)}` : ''}`;
+  const lines = [
+    `model ${name} (${o.dtype ?? 'fp32'}) on ${o.device}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
+    `                    prefill tok/s  decode tok/s  TTFT ms   load ms${limit ? '   of limit' : ''}`,
+    row('engine', r.engine, r.loadMs.engine),
+    row('transformers.js', r.transformers, r.loadMs.transformers),
+    row('bare session.run', r.bare, r.loadMs.bare),
     `  engine / transformers.js: prefill ${ratio(r.engine.prefill, r.transformers?.prefill)}, decode ${ratio(r.engine.decode, r.transformers?.decode)}   (goal ≥ 1.2×)`,
     `  engine / bare loop:       prefill ${ratio(r.engine.prefill, r.bare.prefill)}, decode ${ratio(r.engine.decode, r.bare.decode)}   (goal ≥ 0.9×)`,
-  ].join('\n');
+    `  engine memory: +${(r.engineRss.afterLoad / GB).toFixed(2)} GB RSS after load, +${(r.engineRss.peak / GB).toFixed(2)} GB at most while generating; process peak RSS ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB (all runners)`,
+  ];
+  if (limit) {
+    const ceiling = limit.bytesPerSecond / limit.perTokenBytes;
+    lines.push(
+      `  physical limit: ${(limit.perTokenBytes / GB).toFixed(3)} GB of weights read per token ÷ ${(limit.bytesPerSecond / GB).toFixed(1)} GB/s measured now on ${o.threads} threads = ${ceiling.toFixed(1)} tok/s;` +
+        ` engine decode at ${(r.engine.decode / ceiling).toFixed(2)} of it (goal ≥ 0.6)`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -2,20 +2,32 @@
 import { availableParallelism } from 'node:os';
 import { BENCH_MODELS, benchModel } from './models';
 import { formatEngineBench, runEngineBench } from './engine';
+import { engine15bBench } from './engine15b';
 import type { Provider } from '../src/engine/executionProviders';
 import { DEVICES as ALL_DEVICES } from '../src/engine/types';
 
 const DEVICES = ALL_DEVICES.filter((d): d is Provider => d !== 'auto');
 
-/** args: bench model names, and `--device cpu|webgpu|cuda|dml|coreml` (default cpu) */
+/** args: bench model names, `--device cpu|webgpu|cuda|dml|coreml` (default cpu), `--repeats N` (default 3) */
 export async function engineBench(args: string[], log: (s: string) => void): Promise<void> {
-  const at = args.indexOf('--device');
-  const device = (at >= 0 ? args[at + 1] : 'cpu') as Provider;
-  if (!DEVICES.includes(device)) throw new Error(`--device ${device ?? '(missing)'}: use one of ${DEVICES.join(', ')}`);
-  const names = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
+  const flag = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? (args[at + 1] ?? '(missing)') : undefined;
+  };
+  const device = (flag('--device') ?? 'cpu') as Provider;
+  if (!DEVICES.includes(device)) throw new Error(`--device ${device}: use one of ${DEVICES.join(', ')}`);
+  const repeats = Number(flag('--repeats') ?? 3);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${flag('--repeats')}: use a whole number ≥ 1`);
+  const names = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  const threads = Math.min(2, availableParallelism());
   for (const name of names.length ? names : Object.keys(BENCH_MODELS)) {
-    if (!(name in BENCH_MODELS)) throw new Error(`unknown bench model '${name}': ${Object.keys(BENCH_MODELS).join(', ')}`);
-    const opts = { dir: benchModel(name as keyof typeof BENCH_MODELS), device, context: 512, decode: name === 'mid' ? 32 : 128, threads: Math.min(2, availableParallelism()), repeats: 3 };
+    // not in the default set: it writes a 3.5 GB checkpoint and converts it on first use
+    if (name === '1.5b') {
+      await engine15bBench(device, threads, repeats, log);
+      continue;
+    }
+    if (!(name in BENCH_MODELS)) throw new Error(`unknown bench model '${name}': ${[...Object.keys(BENCH_MODELS), '1.5b'].join(', ')}`);
+    const opts = { dir: benchModel(name as keyof typeof BENCH_MODELS), device, context: 512, decode: name === 'mid' ? 32 : 128, threads, repeats };
     log(formatEngineBench(name, opts, await runEngineBench(opts)));
   }
 }

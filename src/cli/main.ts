@@ -5,6 +5,7 @@ import { generateCommand } from './generate';
 import { serveCommand } from './serve';
 import { solveCommand } from './solve';
 import { evalCommand } from './eval';
+import { convertCommand } from './convert';
 
 type Verb = (argv: string[]) => Promise<number>;
 
@@ -13,6 +14,7 @@ const VERBS: Record<string, { run: Verb; summary: string }> = {
   eval: { run: evalCommand, summary: 'accuracy and offload per policy over a set of problems' },
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
   serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
+  convert: { run: convertCommand, summary: 'convert a Hugging Face checkpoint (safetensors) into a model folder: q4, q4f16, fp16, fp32' },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
 };
 

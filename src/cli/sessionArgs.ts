@@ -2,7 +2,7 @@
  * The options `solve` and `eval` share: which small model, which large model, which policy,
  * which budgets; and turning them into a loaded model and a provider.
  */
-import { DEVICES, LocalModel } from '../engine';
+import { DEVICES, LocalModel, type Dtype } from '../engine';
 import { createProvider, type BigModelProvider, type ProviderConfig } from '../providers';
 import { POLICY_KINDS, type Budgets, type PolicySpec, type Prices } from '../split';
 import { intArg, numArg, oneOf, UsageError } from './args';
@@ -24,6 +24,8 @@ export const SESSION_OPTIONS = {
   'max-tokens': { type: 'string' },
   timeout: { type: 'string' },
   device: { type: 'string' },
+  dtype: { type: 'string' },
+  'big-dtype': { type: 'string' },
   threads: { type: 'string' },
   'price-small': { type: 'string' },
   'price-big-in': { type: 'string' },
@@ -46,6 +48,8 @@ export const SESSION_HELP = `  --small DIR          small model folder (default:
   --max-tokens N       tokens per solve, both models (default 2048)
   --timeout S          seconds per solve
   --device D           small model device: auto | cpu | cuda | dml | coreml | webgpu
+  --dtype D            small model file: fp32 (onnx/model.onnx, default) or q4, q4f16, fp16 (onnx/model_D.onnx)
+  --big-dtype D        the same for a local large model folder
   --threads N          CPU threads for each model
   --price-small USD    price of a million small-model tokens, for the cost estimate (also
   --price-big-in USD   --price-big-in/--price-big-out: a million large-model prompt/output tokens)`;
@@ -95,7 +99,7 @@ export function providerConfigFrom(v: Values): ProviderConfig {
       chatMode: v['chat-mode'] as ProviderConfig['chatMode'],
     };
   }
-  return { kind: 'local', modelDir: big, threads };
+  return { kind: 'local', modelDir: big, threads, dtype: v['big-dtype'] };
 }
 
 export interface Session {
@@ -110,7 +114,7 @@ export async function openSession(v: Values, log: (m: string) => void): Promise<
   const big = createProvider(providerConfigFrom(v));
   let small: LocalModel;
   try {
-    small = await LocalModel.load(v.small ?? bundledModel('toy-small'), { device, threads, log });
+    small = await LocalModel.load(v.small ?? bundledModel('toy-small'), { device, threads, log, dtype: v.dtype as Dtype | undefined });
   } catch (e) {
     await big?.dispose?.();
     throw e;

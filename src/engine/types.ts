@@ -46,9 +46,21 @@ export interface ModelConfig {
   tie_word_embeddings?: boolean;
   bos_token_id?: number | null;
   eos_token_id?: number | number[] | null;
+  /** Llama 3.x checkpoints scale the rotary frequencies (rope_type 'llama3'). */
+  rope_scaling?: RopeScaling | null;
 }
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+}
+
+/** config.json's rope_scaling (the builder implements 'default' and 'llama3'). */
+export interface RopeScaling {
+  rope_type?: string;
+  type?: string;
+  factor?: number;
+  low_freq_factor?: number;
+  high_freq_factor?: number;
+  original_max_position_embeddings?: number;
 }

@@ -12,7 +12,15 @@ export interface SplitConfig {
   /** the sentence after the problem that asks for tags; '' for models trained without one */
   hint: string;
   policy?: PolicyKind;
+  /**
+   * How the tags live in the model's vocabulary: 'special' = each is one added token,
+   * 'text' = ordinary text spanning several tokens. Written by `splitreason convert`.
+   */
+  tags?: TagKind;
 }
+
+export const TAG_KINDS = ['special', 'text'] as const;
+export type TagKind = (typeof TAG_KINDS)[number];
 
 export const DEFAULT_SPLIT_CONFIG: SplitConfig = { openTag: OPEN_TAG, closeTag: CLOSE_TAG, hint: HINT_SENTENCE };
 
@@ -36,6 +44,10 @@ export function parseSplitConfig(source: { file: string; raw: unknown } | undefi
   if (raw.policy !== undefined) {
     if (!POLICY_KINDS.includes(raw.policy as PolicyKind)) throw new Error(`${file}: "policy" must be one of ${POLICY_KINDS.join(', ')}`);
     cfg.policy = raw.policy as PolicyKind;
+  }
+  if (raw.tags !== undefined) {
+    if (!TAG_KINDS.includes(raw.tags as TagKind)) throw new Error(`${file}: "tags" must be one of ${TAG_KINDS.join(', ')}`);
+    cfg.tags = raw.tags as TagKind;
   }
   return cfg;
 }

@@ -10,6 +10,7 @@ import { Panels } from './panels';
 import { loadCatalog } from './models/catalog';
 import { settingLabel } from './models/resolve';
 import { downloadModelCommand } from './modelManager';
+import { importModelCommand } from './importModel';
 import { configureLargeModelCommand } from './largeModelSetup';
 import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './commands';
 import { currentSettings, onSettingsChanged } from './settings';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const storageDir = join(context.globalStorageUri.fsPath, 'models');
   const catalogFile = join(context.extensionPath, 'models', 'catalog.json');
   const catalog = () => loadCatalog(catalogFile);
+  const convertScript = join(context.extensionPath, 'dist', 'convertChild.js');
   const deps: SolveDeps = {
     session,
     keys,
@@ -47,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.stop', () => stopCommand(panels)),
     command('splitreason.setApiKey', (arg) => setApiKeyCommand(keys, arg)),
     command('splitreason.openTrace', (arg) => openTraceCommand(panels, log, arg)),
-    command('splitreason.downloadModel', (arg) => downloadModelCommand({ catalog, storageDir, log }, arg)),
+    command('splitreason.downloadModel', (arg) => downloadModelCommand({ catalog, storageDir, log, convertScript }, arg)),
+    command('splitreason.importModel', (arg) => importModelCommand({ storageDir, convertScript, log }, arg)),
     command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),

@@ -1,8 +1,14 @@
-/** "SplitReason: Download Model": pick a catalog model, download it with progress, use it. */
+/**
+ * "SplitReason: Download Model": pick a catalog model, download it with progress, use it. A
+ * safetensors checkpoint is then converted on this machine (in a child process) with its own
+ * progress; cancelling keeps what was downloaded, so the next try only converts.
+ */
 import * as vscode from 'vscode';
 import type { Catalog, HubEntry } from './models/catalog';
+import { ConvertCancelled, childProcessConverter } from './models/convertProcess';
 import { DownloadError } from './models/download';
 import { installModel, isInstalled } from './models/install';
+import { prefersGpu } from './models/resolve';
 import type { Log } from './log';
 import { currentSettings } from './settings';
 
@@ -12,6 +18,8 @@ export interface DownloadDeps {
   catalog(): Catalog;
   storageDir: string;
   log: Log;
+  /** dist/convertChild.js: runs the checkpoint converter in a child process */
+  convertScript: string;
 }
 
 /** Returns the installed folder, or undefined when nothing was installed. */
@@ -47,17 +55,28 @@ export async function downloadModelCommand(deps: DownloadDeps, arg?: unknown): P
         const sub = token.onCancellationRequested(() => abort.abort());
         let shown = 0;
         let lastReport = 0;
+        // a checkpoint's bar: downloading fills the first 60 %, converting the rest
+        const checkpoint = chosen.format === 'safetensors';
+        const downloadShare = checkpoint ? 60 : 100;
         try {
           return await installModel(chosen, {
             hubUrl,
             storageDir: deps.storageDir,
             signal: abort.signal,
             log: (m) => deps.log.info(`download: ${m}`),
+            converter: childProcessConverter({ script: deps.convertScript, log: (m) => deps.log.info(`convert: ${m}`) }),
+            gpu: prefersGpu(settings.device),
             onProgress: (p) => {
               const now = Date.now();
               if (now - lastReport < 200) return;
               lastReport = now;
-              const pct = p.totalBytes ? Math.min(100, (100 * p.receivedBytes) / p.totalBytes) : undefined;
+              if (p.stage === 'convert' && p.convert) {
+                const pct = downloadShare + (100 - downloadShare) * (p.convert.fraction ?? 0);
+                progress.report({ message: `converting: ${p.convert.message}`, increment: Math.max(0, pct - shown) });
+                shown = Math.max(shown, pct);
+                return;
+              }
+              const pct = p.totalBytes ? Math.min(100, (100 * p.receivedBytes) / p.totalBytes) * (downloadShare / 100) : undefined;
               const speed = `${(p.bytesPerSecond / MB).toFixed(1)} MB/s`;
               const of = p.totalBytes ? ` of ${(p.totalBytes / MB).toFixed(1)} MB` : '';
               const message = `${pct !== undefined ? `${pct.toFixed(0)} % · ` : ''}${(p.receivedBytes / MB).toFixed(1)} MB${of} · ${speed} · file ${p.fileIndex + 1}/${p.fileCount} ${p.file}`;
@@ -87,6 +106,9 @@ export async function downloadModelCommand(deps: DownloadDeps, arg?: unknown): P
     if (e instanceof DownloadError && e.kind === 'aborted') {
       deps.log.info(`download: ${message}`);
       void vscode.window.showInformationMessage('SplitReason: download cancelled; running it again resumes where it stopped.');
+    } else if (e instanceof ConvertCancelled) {
+      deps.log.info(`download: ${message}`);
+      void vscode.window.showInformationMessage('SplitReason: conversion cancelled; the download is kept, so running it again only converts.');
     } else {
       deps.log.error(`download: ${message}`);
       void vscode.window.showErrorMessage(`SplitReason: download failed: ${message}`);

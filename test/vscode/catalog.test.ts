@@ -16,6 +16,16 @@ describe('model catalog', () => {
     assert.deepEqual(bundled, [['toy-small', 'small'], ['toy-big', 'big']]);
   });
 
+  it('ships the paper\'s checkpoints as safetensors to convert here: GRPO and SFT with learned tags, the base model with entropy', () => {
+    const c = loadCatalog(join(REPO_ROOT, 'models/catalog.json'));
+    const checkpoints = c.models.filter((m): m is HubEntry => m.kind === 'hub' && m.format === 'safetensors').map((m) => [m.repo, m.policy, m.convert?.cpu, m.convert?.gpu]);
+    assert.deepEqual(checkpoints, [
+      ['akhauriyash/DeepSeek-R1-Distill-Qwen-1.5B-GRPO-SpeculativeReasoner', 'learned', 'q4', 'q4f16'],
+      ['akhauriyash/DeepSeek-R1-Distill-Qwen-1.5B-SpeculativeReasoner', 'learned', 'q4', 'q4f16'],
+      ['deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B', 'entropy', 'q4', 'q4f16'],
+    ]);
+  });
+
   it('rejects bad entries with the entry and field named', () => {
     const hub = { id: 'a', kind: 'hub', title: 't', role: 'small', repo: 'o/r', revision: 'main', files: [{ path: 'x', size: 1, sha256: null }] };
     assert.throws(() => parseCatalog({ version: 2, models: [] }), /version: is 2/);
@@ -23,6 +33,9 @@ describe('model catalog', () => {
     assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, files: [{ path: '../etc/passwd', size: 1, sha256: null }] }] }), /models\[0\]\.files\[0\]\.path: .*without '\.\.'/);
     assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, files: [{ path: 'x', size: 1, sha256: 'ABC' }] }] }), /files\[0\]\.sha256: must be 64 lower-case hex/);
     assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, repo: 'no-slash' }] }), /models\[0\]\.repo/);
+    assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, format: 'safetensors' }] }), /models\[0\]\.convert: a safetensors entry must say what to convert to/);
+    assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, format: 'safetensors', convert: { cpu: 'q4', gpu: 'int8' } }] }), /models\[0\]\.convert\.gpu: must be one of q4, q4f16, fp16, fp32/);
+    assert.throws(() => parseCatalog({ version: 1, models: [{ ...hub, format: 'gguf' }] }), /models\[0\]\.format/);
   });
 
   it('builds hub URLs with the /{repo}/resolve/{revision}/{path} layout of mirrors', () => {

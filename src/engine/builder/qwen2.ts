@@ -1,20 +1,16 @@
 /**
- * Writes a Qwen2/Llama-architecture decoder as an ONNX graph with exactly the I/O of
- * DESIGN.md §2: RMSNorm, rotary embeddings (Hugging Face rotate_half convention),
- * grouped-query attention with a KV cache, SwiGLU, tied or untied head. Standard opset-17
- * operators only, so every execution provider can run it; onnxruntime fuses the patterns.
+ * The builder's decoder: decoderGraph.ts over weights held in memory (float32, inline or in
+ * one external data file). Standard opset-17 operators only, so every execution provider can
+ * run it; onnxruntime fuses the patterns.
  */
-import { ElemType, GraphBuilder, floatTensor, int64Tensor } from '../onnx/graph';
+import { GraphBuilder, floatTensor } from '../onnx/graph';
 import type { ModelConfig } from '../types';
+import { addDecoderGraph, type GraphOptions, type WeightSource } from './decoderGraph';
 import type { Weights } from './safetensors';
 
-export interface BuildOptions {
-  /** float16 KV cache I/O (compute stays float32); mirrors the fp16 exports' cache type. */
-  kvDtype?: 'float32' | 'float16';
+export interface BuildOptions extends GraphOptions {
   /** Name of an external data file (written beside the model), e.g. 'model.onnx_data'. */
   externalData?: string;
-  /** Without a position_ids input, positions are derived from the cache length (some exports do this). */
-  positionIds?: boolean;
 }
 
 export interface BuiltModel {
@@ -23,18 +19,13 @@ export interface BuiltModel {
 }
 
 export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: BuildOptions = {}): BuiltModel {
-  const c = config;
-  const hd = c.head_dim;
-  const heads = c.num_attention_heads;
-  const kvHeads = c.num_key_value_heads;
-  if (heads % kvHeads !== 0) throw new Error(`num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads})`);
-  const rep = heads / kvHeads;
-  const eps = c.rms_norm_eps ?? 1e-6;
-  const kvType = opts.kvDtype === 'float16' ? ElemType.FLOAT16 : ElemType.FLOAT;
-
   const g = new GraphBuilder('decoder');
   if (opts.externalData) g.useExternalData(opts.externalData);
+  addDecoderGraph(g, config, memoryWeights(weights), opts);
+  return g.finish({ '': 17 }, 'splitreason-builder');
+}
 
+function memoryWeights(weights: Weights): WeightSource {
   const weight = (name: string, dims: number[]) => {
     const w = weights.get(name);
     if (!w) throw new Error(`weights: missing tensor ${name}`);
@@ -43,120 +34,19 @@ export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: Buil
       throw new Error(`weights: ${name} has shape [${w.dims}], expected [${dims}]`);
     return w;
   };
-  // torch Linear weights are [out, in]; MatMul wants [in, out], transposed once here.
-  const linear = (name: string, out: number, inn: number) => {
-    const w = weight(name, [out, inn]).data;
-    const t = new Float32Array(out * inn);
-    for (let o = 0; o < out; o++) for (let i = 0; i < inn; i++) t[i * out + o] = w[o * inn + i];
-    return g.initializer(name, floatTensor([inn, out], t));
+  const table = (g: GraphBuilder, name: string, vocab: number, hidden: number) =>
+    g.initializer(name, floatTensor([vocab, hidden], weight(name, [vocab, hidden]).data));
+  return {
+    has: (name) => weights.has(name),
+    linear(g, x, name, out, inn) {
+      // torch Linear weights are [out, in]; MatMul wants [in, out], transposed once here.
+      const w = weight(name, [out, inn]).data;
+      const t = new Float32Array(out * inn);
+      for (let o = 0; o < out; o++) for (let i = 0; i < inn; i++) t[i * out + o] = w[o * inn + i];
+      return g.op('MatMul', [x, g.initializer(name, floatTensor([inn, out], t))]);
+    },
+    vector: (g, name, n) => g.initializer(name, floatTensor([n], weight(name, [n]).data)),
+    embed: (g, ids, name, vocab, hidden) => g.op('Gather', [table(g, name, vocab, hidden), ids], { axis: 0 }),
+    tiedHead: (g, x, name) => g.op('MatMul', [x, g.op('Transpose', [name], { perm: [1, 0] })]),
   };
-  const vector = (name: string, n: number) => g.initializer(name, floatTensor([n], weight(name, [n]).data));
-  const optionalBias = (name: string, n: number) => (weights.has(name) ? vector(name, n) : undefined);
-  const scalar = (hint: string, v: number) => g.constant(hint, floatTensor([], Float32Array.of(v)));
-  const ints = (hint: string, v: number[]) => g.constant(hint, int64Tensor([v.length], v));
-
-  const inputIds = g.input('input_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
-  const attentionMask = g.input('attention_mask', ElemType.INT64, ['batch_size', 'total_sequence_length']);
-  g.output('logits', ElemType.FLOAT, ['batch_size', 'sequence_length', c.vocab_size]);
-  for (let i = 0; i < c.num_hidden_layers; i++) {
-    for (const kv of ['key', 'value']) g.input(`past_key_values.${i}.${kv}`, kvType, ['batch_size', kvHeads, 'past_sequence_length', hd]);
-  }
-
-  const zero = ints('zero', [0]);
-  const total = g.op('Gather', [g.op('Shape', [attentionMask]), g.constant('idx1', int64Tensor([], [1]))], { axis: 0 });
-  const seq = g.op('Gather', [g.op('Shape', [inputIds]), g.constant('idx1b', int64Tensor([], [1]))], { axis: 0 });
-  const past = g.op('Sub', [total, seq]);
-  const one = g.constant('one', int64Tensor([], [1]));
-  const positionIds =
-    opts.positionIds === false
-      ? g.op('Unsqueeze', [g.op('Range', [past, total, one]), zero])
-      : g.input('position_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
-
-  // Rotary tables from position_ids: cos/sin [b, 1, s, hd].
-  const invFreq = new Float32Array(hd / 2);
-  for (let i = 0; i < hd / 2; i++) invFreq[i] = 1 / c.rope_theta ** ((2 * i) / hd);
-  const pos = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: ElemType.FLOAT }), ints('axis_last', [-1])]);
-  const freqs = g.op('Mul', [pos, g.constant('inv_freq', floatTensor([hd / 2], invFreq))]);
-  const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: -1 }), ints('axis1', [1])]);
-  const cos = g.op('Cos', [emb]);
-  const sin = g.op('Sin', [emb]);
-  const half = ints('half', [hd / 2]);
-  const end = ints('end', [hd]);
-  const lastAxis = ints('last_axis', [-1]);
-  const rope = (x: string) => {
-    const x1 = g.op('Slice', [x, zero, half, lastAxis]);
-    const x2 = g.op('Slice', [x, half, end, lastAxis]);
-    const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
-  };
-
-  // Additive mask [b, 1, rep*s, t]: causal over absolute positions plus padding from attention_mask.
-  // Rows repeat `rep` times because queries are grouped per KV head (see attention below).
-  const keyPos = g.op('Unsqueeze', [g.op('Range', [g.constant('zero_s', int64Tensor([], [0])), total, one]), zero]);
-  const queryPos = g.op('Unsqueeze', [g.op('Range', [past, total, one]), ints('axis1b', [1])]);
-  const negInf = scalar('neg_big', -1e9); // -inf would turn fully masked rows into NaN
-  const causal = g.op('Where', [g.op('Greater', [keyPos, queryPos]), negInf, scalar('zero_f', 0)]);
-  const padding = g.op('Mul', [
-    g.op('Sub', [scalar('one_f', 1), g.op('Cast', [attentionMask], { to: ElemType.FLOAT })]),
-    negInf,
-  ]);
-  const padding4 = g.op('Unsqueeze', [padding, ints('axes12', [1, 2])]);
-  const mask1 = g.op('Add', [g.op('Unsqueeze', [causal, ints('axes01', [0, 1])]), padding4]);
-  const mask = rep === 1 ? mask1 : g.op('Concat', Array(rep).fill(mask1), { axis: 2 });
-
-  const rmsNorm = (x: string, w: string) => {
-    const variance = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    const denom = g.op('Sqrt', [g.op('Add', [variance, scalar('eps', eps)])]);
-    return g.op('Mul', [g.op('Div', [x, denom]), w]);
-  };
-  const project = (x: string, w: string, b?: string) => {
-    const y = g.op('MatMul', [x, w]);
-    return b ? g.op('Add', [y, b]) : y;
-  };
-  const toHeads = (x: string, n: number) => g.op('Transpose', [g.op('Reshape', [x, ints('heads', [0, 0, n, hd])])], { perm: [0, 2, 1, 3] });
-  const scale = scalar('scale', 1 / Math.sqrt(hd));
-
-  let hidden = g.op('Gather', [g.initializer('model.embed_tokens.weight', floatTensor([c.vocab_size, c.hidden_size], weight('model.embed_tokens.weight', [c.vocab_size, c.hidden_size]).data)), inputIds], { axis: 0 });
-  const h = c.hidden_size;
-  const inter = c.intermediate_size ?? 4 * h;
-  for (let i = 0; i < c.num_hidden_layers; i++) {
-    const p = `model.layers.${i}`;
-    const x = rmsNorm(hidden, vector(`${p}.input_layernorm.weight`, h));
-    const q = rope(toHeads(project(x, linear(`${p}.self_attn.q_proj.weight`, heads * hd, h), optionalBias(`${p}.self_attn.q_proj.bias`, heads * hd)), heads));
-    const k = rope(toHeads(project(x, linear(`${p}.self_attn.k_proj.weight`, kvHeads * hd, h), optionalBias(`${p}.self_attn.k_proj.bias`, kvHeads * hd)), kvHeads));
-    const v = toHeads(project(x, linear(`${p}.self_attn.v_proj.weight`, kvHeads * hd, h), optionalBias(`${p}.self_attn.v_proj.bias`, kvHeads * hd)), kvHeads);
-    const pastKV = (kv: string) => {
-      const name = `past_key_values.${i}.${kv}`;
-      return kvType === ElemType.FLOAT ? name : g.op('Cast', [name], { to: ElemType.FLOAT });
-    };
-    const presentKV = (kv: string, value: string) => {
-      const name = `present.${i}.${kv}`;
-      g.output(name, kvType, ['batch_size', kvHeads, 'total_sequence_length', hd]);
-      if (kvType === ElemType.FLOAT) return g.op('Concat', [pastKV(kv), value], { axis: 2 }, name);
-      const full = g.op('Concat', [pastKV(kv), value], { axis: 2 });
-      g.op('Cast', [full], { to: kvType }, name);
-      return full;
-    };
-    const keys = presentKV('key', k);
-    const values = presentKV('value', v);
-    // Grouped-query attention without repeating K/V: the `rep` query heads that share a KV
-    // head are stacked along the sequence axis, [b, kvHeads, rep*s, hd].
-    const qGrouped = g.op('Reshape', [g.op('Mul', [q, scale]), ints('group', [0, kvHeads, -1, hd])]);
-    const scores = g.op('Add', [g.op('MatMul', [qGrouped, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), mask]);
-    const attn = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), values]);
-    const merged = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [attn, ints('ungroup', [0, heads, -1, hd])])], { perm: [0, 2, 1, 3] }), ints('merge', [0, 0, heads * hd])]);
-    hidden = g.op('Add', [hidden, project(merged, linear(`${p}.self_attn.o_proj.weight`, h, heads * hd))]);
-
-    const y = rmsNorm(hidden, vector(`${p}.post_attention_layernorm.weight`, h));
-    const gate = project(y, linear(`${p}.mlp.gate_proj.weight`, inter, h));
-    const up = project(y, linear(`${p}.mlp.up_proj.weight`, inter, h));
-    const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-    hidden = g.op('Add', [hidden, project(act, linear(`${p}.mlp.down_proj.weight`, h, inter))]);
-  }
-  const normed = rmsNorm(hidden, vector('model.norm.weight', h));
-  const head = c.tie_word_embeddings
-    ? g.op('Transpose', ['model.embed_tokens.weight'], { perm: [1, 0] })
-    : linear('lm_head.weight', c.vocab_size, h);
-  g.op('MatMul', [normed, head], {}, 'logits');
-  return g.finish({ '': 17 }, 'splitreason-builder');
 }

@@ -99,6 +99,33 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Declares an initializer stored in the external data file whose bytes the caller writes
+   * itself at the returned offset (a streaming writer keeps no weights in memory). Needs
+   * useExternalData(file, Infinity) so that initializer() keeps everything else inline.
+   */
+  externalInitializer(name: string, type: ElemType, dims: number[], byteLength: number): { offset: number } {
+    const ext = this.external;
+    if (!ext || Number.isFinite(ext.minBytes)) throw new Error('externalInitializer needs useExternalData(file, Infinity)');
+    this.names.add(name);
+    ext.offset += (64 - (ext.offset % 64)) % 64;
+    const offset = ext.offset;
+    const m = new Message().string(8, name).int(2, type);
+    for (const d of dims) m.int(1, d);
+    m.message(13, new Message().string(1, 'location').string(2, ext.file));
+    m.message(13, new Message().string(1, 'offset').string(2, String(offset)));
+    m.message(13, new Message().string(1, 'length').string(2, String(byteLength)));
+    m.int(14, 1);
+    this.initializers.push(m);
+    ext.offset += byteLength;
+    return { offset };
+  }
+
+  /** Bytes the external data file holds so far (its final size once the graph is done). */
+  get externalBytes(): number {
+    return this.external?.offset ?? 0;
+  }
+
   constant(hint: string, t: TensorData): string {
     return this.initializer(this.fresh(hint), t);
   }
@@ -136,9 +163,7 @@ export class GraphBuilder {
     for (const [domain, version] of Object.entries(opsets)) model.message(8, new Message().string(1, domain).int(2, version));
     model.message(7, g);
     let externalData: Uint8Array | undefined;
-    if (this.external) {
-      externalData = Buffer.concat(this.external.parts);
-    }
+    if (this.external?.parts.length) externalData = Buffer.concat(this.external.parts);
     return { model: model.toBytes(), externalData };
   }
 }

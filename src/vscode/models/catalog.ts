@@ -4,12 +4,21 @@
  * folder downloaded from a Hugging Face repository (or a mirror with the same paths).
  */
 import { readFileSync } from 'node:fs';
+import { CONVERT_DTYPES, type ConvertDtype } from '../../convert/dtypes';
 
 export interface CatalogFile {
   /** Path inside the repository and inside the model folder, '/'-separated. */
   path: string;
   size: number | null;
   sha256: string | null;
+  /** The repository may lack it (e.g. generation_config.json): a 404 skips it. */
+  optional?: boolean;
+}
+
+/** Dtypes a downloaded checkpoint is converted to: q4 runs on any CPU, q4f16 suits GPUs. */
+export interface ConvertTargets {
+  cpu: ConvertDtype;
+  gpu: ConvertDtype;
 }
 
 interface EntryBase {
@@ -33,6 +42,13 @@ export interface HubEntry extends EntryBase {
   repo: string;
   revision: string;
   files: CatalogFile[];
+  /**
+   * 'onnx' (default): the files are a ready model folder. 'safetensors': a Hugging Face
+   * checkpoint; its weights (model.safetensors, or the shards model.safetensors.index.json names)
+   * are found on the hub and the download is converted on this machine.
+   */
+  format?: 'onnx' | 'safetensors';
+  convert?: ConvertTargets;
 }
 export type CatalogEntry = BundledEntry | HubEntry;
 
@@ -76,6 +92,14 @@ export function parseCatalog(raw: unknown, source = 'catalog.json'): Catalog {
     const repo = str('repo')!;
     if (!REPO.test(repo)) fail(`${at}.repo`, `"${repo}" is not an owner/name repository id`);
     if (!Array.isArray(e.files) || e.files.length === 0) fail(`${at}.files`, 'must list the files to download');
+    const format = e.format ?? 'onnx';
+    if (format !== 'onnx' && format !== 'safetensors') fail(`${at}.format`, 'must be "onnx" or "safetensors"');
+    let convert: ConvertTargets | undefined;
+    if (format === 'safetensors') {
+      const c = (typeof e.convert === 'object' && e.convert !== null ? e.convert : fail(`${at}.convert`, 'a safetensors entry must say what to convert to, e.g. {"cpu": "q4", "gpu": "q4f16"}')) as Record<string, unknown>;
+      for (const k of ['cpu', 'gpu']) if (!CONVERT_DTYPES.includes(c[k] as ConvertDtype)) fail(`${at}.convert.${k}`, `must be one of ${CONVERT_DTYPES.join(', ')}`);
+      convert = { cpu: c.cpu as ConvertDtype, gpu: c.gpu as ConvertDtype };
+    }
     const files = (e.files as unknown[]).map((f, j): CatalogFile => {
       const fat = `${at}.files[${j}]`;
       const file = (typeof f === 'object' && f !== null ? f : fail(fat, 'must be an object')) as Record<string, unknown>;
@@ -87,9 +111,10 @@ export function parseCatalog(raw: unknown, source = 'catalog.json'): Catalog {
       if (size !== null && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) fail(`${fat}.size`, 'must be a byte count or null');
       const sha256 = file.sha256 ?? null;
       if (sha256 !== null && !(typeof sha256 === 'string' && SHA.test(sha256))) fail(`${fat}.sha256`, 'must be 64 lower-case hex digits or null');
-      return { path: path as string, size: size as number | null, sha256: sha256 as string | null };
+      if (file.optional !== undefined && typeof file.optional !== 'boolean') fail(`${fat}.optional`, 'must be true or false');
+      return { path: path as string, size: size as number | null, sha256: sha256 as string | null, ...(file.optional ? { optional: true } : {}) };
     });
-    return { ...base, kind: 'hub', repo, revision: str('revision')!, files };
+    return { ...base, kind: 'hub', repo, revision: str('revision')!, files, ...(format === 'safetensors' ? { format, convert } : {}) };
   });
   return { version: 1, models };
 }

@@ -36,6 +36,8 @@ export class DownloadError extends Error {
   constructor(
     message: string,
     readonly kind: 'http' | 'connection' | 'size' | 'sha256' | 'aborted',
+    /** the HTTP status when the server answered with an error */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -102,7 +104,7 @@ async function attemptOnce(url: string, dest: string, part: string, expected: Ex
   }
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();
-    throw new DownloadError(`${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (splitreason.modelHubUrl) and the catalog entry`, res.status >= 500 ? 'connection' : 'http');
+    throw new DownloadError(`${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (splitreason.modelHubUrl) and the catalog entry`, res.status >= 500 ? 'connection' : 'http', res.status);
   }
   if (res.status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');

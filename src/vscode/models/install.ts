@@ -2,14 +2,19 @@
  * Installs a hub catalog entry into `storageDir/{id}`: every file is downloaded into
  * `storageDir/.staging/{id}` (kept across interruptions so the next try resumes), then the
  * whole folder is renamed into place, so a model folder is either complete and verified
- * or absent. Pure (no 'vscode').
+ * or absent. A `safetensors` entry is a Hugging Face checkpoint: its weights are found on the
+ * hub (the index's shards, or model.safetensors), and once all are verified the converter turns
+ * the staging folder into the model folder; the checkpoint is deleted only after that succeeds.
+ * Pure (no 'vscode').
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hubFileUrl, type HubEntry } from './catalog';
-import { downloadFile } from './download';
+import { hubFileUrl, type CatalogFile, type HubEntry } from './catalog';
+import { downloadFile, DownloadError } from './download';
 
 export interface InstallProgress {
+  /** Downloading the files, or converting a downloaded checkpoint. */
+  stage: 'download' | 'convert';
   file: string;
   fileIndex: number;
   fileCount: number;
@@ -21,7 +26,19 @@ export interface InstallProgress {
   totalBytes: number | null;
   /** Over the last few seconds. */
   bytesPerSecond: number;
+  /** While converting: the converter's own report. */
+  convert?: ConvertStatus;
 }
+
+export interface ConvertStatus {
+  /** 0…1, when the converter knows */
+  fraction: number | null;
+  /** one line for a progress bar, e.g. "tensor 120/339 · 1.2/3.5 GB · ETA 40 s" */
+  message: string;
+}
+
+/** Converts a checkpoint folder into a model folder at `outDir` (which it creates); rejects on abort. */
+export type CheckpointConverter = (hfDir: string, outDir: string, dtype: string, opts: { signal?: AbortSignal; onProgress?: (s: ConvertStatus) => void }) => Promise<void>;
 
 export interface InstallOptions {
   hubUrl: string;
@@ -29,9 +46,14 @@ export interface InstallOptions {
   signal?: AbortSignal;
   onProgress?: (p: InstallProgress) => void;
   log?: (message: string) => void;
+  /** Needed for `safetensors` entries. */
+  converter?: CheckpointConverter;
+  /** Convert for a GPU provider (the entry's convert.gpu dtype) rather than the CPU. */
+  gpu?: boolean;
 }
 
 export const MANIFEST = 'splitreason-download.json';
+const INDEX = 'model.safetensors.index.json';
 
 export function installedFolder(storageDir: string, id: string): string {
   return join(storageDir, id);
@@ -42,58 +64,122 @@ export function isInstalled(storageDir: string, id: string): boolean {
 }
 
 export async function installModel(entry: HubEntry, opts: InstallOptions): Promise<string> {
+  const checkpoint = entry.format === 'safetensors';
+  if (checkpoint && !opts.converter) throw new Error(`${entry.id} is a safetensors checkpoint and needs a converter`);
   const staging = join(opts.storageDir, '.staging', entry.id);
   mkdirSync(staging, { recursive: true });
-  const sizes = entry.files.map((f) => f.size);
-  const done = entry.files.map(() => 0);
+  const files: CatalogFile[] = [...entry.files];
+  const sizes: (number | null)[] = files.map((f) => f.size);
+  const done = files.map(() => 0);
   const samples: { t: number; bytes: number }[] = [];
   let received = 0;
-  const report = (index: number): void => {
+  const status = (index: number, convert?: ConvertStatus): InstallProgress => {
     const now = Date.now();
     samples.push({ t: now, bytes: received });
     while (samples.length > 2 && now - samples[0].t > 3000) samples.shift();
     const span = (now - samples[0].t) / 1000;
-    opts.onProgress?.({
-      file: entry.files[index].path,
+    return {
+      stage: convert ? 'convert' : 'download',
+      file: files[index].path,
       fileIndex: index,
-      fileCount: entry.files.length,
+      fileCount: files.length,
       fileReceivedBytes: done[index],
       receivedBytes: done.reduce((a, b) => a + b, 0),
       totalBytes: sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : null,
       bytesPerSecond: span > 0 ? (received - samples[0].bytes) / span : 0,
-    });
+      convert,
+    };
   };
-  for (const [i, file] of entry.files.entries()) {
-    const dest = join(staging, ...file.path.split('/'));
-    if (existsSync(dest)) {
-      // Verified on an earlier try (only checked files leave their .part name).
-      done[i] = file.size ?? 0;
-      continue;
+  const fetchFrom = async (first: number): Promise<void> => {
+    for (let i = first; i < files.length; i++) {
+      const file = files[i];
+      const dest = join(staging, ...file.path.split('/'));
+      if (existsSync(dest)) {
+        // Verified on an earlier try (only checked files leave their .part name).
+        done[i] = sizes[i] = statSync(dest).size;
+        continue;
+      }
+      try {
+        await downloadFile(hubFileUrl(opts.hubUrl, entry, file.path), dest, file, {
+          signal: opts.signal,
+          log: opts.log,
+          onStart: ({ total, resumedFrom }) => {
+            sizes[i] = total;
+            done[i] = resumedFrom;
+            opts.onProgress?.(status(i));
+          },
+          onBytes: (n) => {
+            done[i] += n;
+            received += n;
+            opts.onProgress?.(status(i));
+          },
+        });
+      } catch (e) {
+        if (!(file.optional && e instanceof DownloadError && e.status === 404)) throw e;
+        opts.log?.(`${file.path}: not in ${entry.repo}; skipped (optional)`);
+        sizes[i] = done[i] = 0;
+      }
     }
-    await downloadFile(hubFileUrl(opts.hubUrl, entry, file.path), dest, file, {
-      signal: opts.signal,
-      log: opts.log,
-      onStart: ({ total, resumedFrom }) => {
-        sizes[i] = total;
-        done[i] = resumedFrom;
-        report(i);
-      },
-      onBytes: (n) => {
-        done[i] += n;
-        received += n;
-        report(i);
-      },
-    });
+  };
+  await fetchFrom(0);
+  if (checkpoint) {
+    // The weights: the shards the index names, else one model.safetensors.
+    files.push({ path: INDEX, size: null, sha256: null, optional: true });
+    sizes.push(null);
+    done.push(0);
+    await fetchFrom(files.length - 1);
+    const weights = existsSync(join(staging, INDEX)) ? shardsOf(join(staging, INDEX)) : ['model.safetensors'];
+    const first = files.length;
+    for (const path of weights) {
+      files.push({ path, size: null, sha256: null });
+      sizes.push(null);
+      done.push(0);
+    }
+    await fetchFrom(first);
+  }
+  const target = installedFolder(opts.storageDir, entry.id);
+  let ready = staging;
+  let dtype: string | undefined;
+  if (checkpoint) {
+    dtype = opts.gpu ? entry.convert!.gpu : entry.convert!.cpu;
+    ready = join(opts.storageDir, '.staging', `${entry.id}.${dtype}`);
+    rmSync(ready, { recursive: true, force: true });
+    opts.log?.(`converting ${entry.repo} to ${dtype}`);
+    const last = files.length - 1;
+    opts.onProgress?.(status(last, { fraction: 0, message: `converting to ${dtype}` }));
+    try {
+      await opts.converter!(staging, ready, dtype, { signal: opts.signal, onProgress: (s) => opts.onProgress?.(status(last, s)) });
+    } catch (e) {
+      rmSync(ready, { recursive: true, force: true });
+      throw e;
+    }
   }
   writeFileSync(
-    join(staging, MANIFEST),
-    JSON.stringify({ id: entry.id, repo: entry.repo, revision: entry.revision, hubUrl: opts.hubUrl, files: entry.files, installed: new Date().toISOString() }, null, 2),
+    join(ready, MANIFEST),
+    JSON.stringify({ id: entry.id, repo: entry.repo, revision: entry.revision, hubUrl: opts.hubUrl, files, ...(dtype ? { convertedTo: dtype } : {}), installed: new Date().toISOString() }, null, 2),
   );
-  const target = installedFolder(opts.storageDir, entry.id);
   const old = `${target}.old-${Date.now()}`;
   if (existsSync(target)) renameSync(target, old);
-  renameSync(staging, target);
+  renameSync(ready, target);
   rmSync(old, { recursive: true, force: true });
+  // The converted folder is in place: the checkpoint is no longer needed.
+  if (checkpoint) rmSync(staging, { recursive: true, force: true });
   opts.log?.(`installed ${entry.repo}@${entry.revision} as ${target}`);
   return target;
+}
+
+/** The shard files an index names, checked to be plain names beside it. */
+function shardsOf(indexFile: string): string[] {
+  let map: unknown;
+  try {
+    map = (JSON.parse(readFileSync(indexFile, 'utf8')) as { weight_map?: unknown }).weight_map;
+  } catch (e) {
+    throw new Error(`${indexFile}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof map !== 'object' || map === null) throw new Error(`${indexFile}: no "weight_map"; the checkpoint's index is damaged`);
+  const shards = [...new Set(Object.values(map))];
+  for (const s of shards) {
+    if (typeof s !== 'string' || !/^[\w.-]+\.safetensors$/.test(s)) throw new Error(`${indexFile}: shard name ${JSON.stringify(s)} is not a .safetensors file beside the index`);
+  }
+  return shards as string[];
 }

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { Dtype } from '../../engine/types';
+import type { Device, Dtype } from '../../engine/types';
 import type { Catalog, CatalogEntry, HubEntry } from './catalog';
 import { installedFolder, isInstalled } from './install';
 
@@ -29,6 +29,14 @@ export class ModelNotDownloadedError extends Error {
   constructor(readonly entry: HubEntry) {
     super(`model "${entry.id}" (${entry.repo}) is not downloaded yet: run "SplitReason: Download Model"`);
   }
+}
+
+/**
+ * Whether a model converted here should target a GPU (q4f16) rather than the CPU (q4): only when
+ * the device setting names a GPU provider; 'auto' may end on the CPU, where q4 is the fast one.
+ */
+export function prefersGpu(device: Device): boolean {
+  return device !== 'auto' && device !== 'cpu';
 }
 
 const AUTO_ORDER: Dtype[] = ['fp32', 'q4f16', 'q4', 'fp16', 'int8', 'uint8', 'quantized', 'bnb4'];

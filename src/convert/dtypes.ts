@@ -1,0 +1,14 @@
+/** The ONNX files convert writes: a subset of the engine's dtypes (one list, derived from the engine's type). */
+import type { Dtype } from '../engine/types';
+
+export const CONVERT_DTYPES = ['q4', 'q4f16', 'fp16', 'fp32'] as const satisfies readonly Dtype[];
+export type ConvertDtype = (typeof CONVERT_DTYPES)[number];
+
+export const DEFAULT_BLOCK_SIZE = 32;
+/** MatMulNBits' accuracy_level: 4 = int8 compute on CPU (the fast path), 0 = as the weights' type. */
+export const DEFAULT_ACCURACY_LEVEL = 4;
+
+/** int4 weights in MatMulNBits (q4, q4f16). */
+export const isQuantized = (d: ConvertDtype) => d === 'q4' || d === 'q4f16';
+/** float16 storage for the unquantized matrices and the KV cache (fp16, q4f16). */
+export const isHalf = (d: ConvertDtype) => d === 'fp16' || d === 'q4f16';

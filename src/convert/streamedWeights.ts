@@ -1,0 +1,123 @@
+/**
+ * The converter's WeightSource: while decoderGraph.ts builds the graph, every weight is
+ * declared as an external initializer (offset and length only) and a job is recorded that
+ * will later read the source tensor, convert it and write it at that offset. So the graph
+ * is complete before any weight byte is read, and weights pass through memory one at a time.
+ */
+import type { WeightSource } from '../engine/builder/decoderGraph';
+import { ElemType, type GraphBuilder } from '../engine/onnx/graph';
+import { sourceTensor, type Checkpoint, type SourceTensor } from './checkpoint';
+import { isHalf, isQuantized, type ConvertDtype } from './dtypes';
+import { q4Shapes, quantizeQ4 } from './quantize';
+import { bytesOf, decode, toHalf, transpose } from './tensorCodec';
+
+export interface WeightJob {
+  tensor: SourceTensor;
+  /** where each produced array goes in the external data file */
+  outputs: { offset: number; length: number }[];
+  produce(bytes: Buffer): Uint8Array[];
+}
+
+export interface StreamOptions {
+  dtype: ConvertDtype;
+  blockSize: number;
+  accuracyLevel: number;
+  quantizeHead: boolean;
+}
+
+const elemSize = (t: ElemType) => (t === ElemType.FLOAT ? 4 : t === ElemType.FLOAT16 ? 2 : 1);
+
+export class StreamedWeights implements WeightSource {
+  readonly jobs: WeightJob[] = [];
+  private readonly halfInputs = new Map<string, string>();
+  private embedTable?: string;
+
+  constructor(
+    private readonly ckpt: Checkpoint,
+    private readonly opts: StreamOptions,
+  ) {}
+
+  has(name: string): boolean {
+    return this.ckpt.tensors.has(name);
+  }
+
+  /** Declares outputs [name, type, dims] and one job producing their bytes from `tensor`. */
+  private declare(g: GraphBuilder, tensor: SourceTensor, outs: [string, ElemType, number[]][], produce: (w: Float32Array) => Uint8Array[]): string[] {
+    const outputs = outs.map(([name, type, dims]) => {
+      const length = elemSize(type) * dims.reduce((a, b) => a * b, 1);
+      return { offset: g.externalInitializer(name, type, dims, length).offset, length };
+    });
+    this.jobs.push({ tensor, outputs, produce: (bytes) => produce(decode(bytes, tensor.dtype)) });
+    return outs.map(([name]) => name);
+  }
+
+  /** Float matrix stored [rows, cols] (transposed from the source when asked), fp16 in the half dtypes. */
+  private matrix(g: GraphBuilder, t: SourceTensor, name: string, dims: [number, number], transposeFrom?: [number, number]): string {
+    const half = isHalf(this.opts.dtype);
+    const type = half ? ElemType.FLOAT16 : ElemType.FLOAT;
+    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, type, dims]], (w) => {
+      const m = transposeFrom ? transpose(w, transposeFrom[0], transposeFrom[1]) : w;
+      return [bytesOf(half ? toHalf(m) : m)];
+    });
+    return half ? g.op('Cast', [stored], { to: ElemType.FLOAT }) : stored;
+  }
+
+  linear(g: GraphBuilder, x: string, name: string, out: number, inn: number): string {
+    const t = sourceTensor(this.ckpt, name, [out, inn]);
+    if (isQuantized(this.opts.dtype) && (name !== 'lm_head.weight' || this.opts.quantizeHead)) return this.matMulNBits(g, x, t, name, out, inn);
+    return g.op('MatMul', [x, this.matrix(g, t, name, [inn, out], [out, inn])]);
+  }
+
+  vector(g: GraphBuilder, name: string, n: number): string {
+    const t = sourceTensor(this.ckpt, name, [n]);
+    return this.declare(g, t, [[name, ElemType.FLOAT, [n]]], (w) => [bytesOf(w)])[0];
+  }
+
+  embed(g: GraphBuilder, ids: string, name: string, vocab: number, hidden: number): string {
+    const t = sourceTensor(this.ckpt, name, [vocab, hidden]);
+    const half = isHalf(this.opts.dtype);
+    const type = half ? ElemType.FLOAT16 : ElemType.FLOAT;
+    [this.embedTable] = this.declare(g, t, [[half ? `${name}_fp16` : name, type, [vocab, hidden]]], (w) => [bytesOf(half ? toHalf(w) : w)]);
+    const rows = g.op('Gather', [this.embedTable, ids], { axis: 0 });
+    return half ? g.op('Cast', [rows], { to: ElemType.FLOAT }) : rows;
+  }
+
+  tiedHead(g: GraphBuilder, x: string, name: string, vocab: number, hidden: number): string {
+    const t = sourceTensor(this.ckpt, name, [vocab, hidden]);
+    // The table is [vocab, hidden] = MatMulNBits' [N, K]: quantized as it is, read a second time.
+    if (isQuantized(this.opts.dtype) && this.opts.quantizeHead) return this.matMulNBits(g, x, t, 'lm_head.weight', vocab, hidden);
+    if (!this.embedTable) throw new Error('tiedHead before embed');
+    let table = this.embedTable;
+    if (isHalf(this.opts.dtype)) table = g.op('Cast', [table], { to: ElemType.FLOAT });
+    return g.op('MatMul', [x, g.op('Transpose', [table], { perm: [1, 0] })]);
+  }
+
+  private matMulNBits(g: GraphBuilder, x: string, t: SourceTensor, name: string, n: number, k: number): string {
+    const { blockSize, accuracyLevel } = this.opts;
+    const half = this.opts.dtype === 'q4f16';
+    const shapes = q4Shapes(n, k, blockSize);
+    const [packed, scales, zeroPoints] = this.declare(
+      g,
+      t,
+      [
+        [`${name}_Q4`, ElemType.UINT8, shapes.packed],
+        [`${name}_scales`, half ? ElemType.FLOAT16 : ElemType.FLOAT, shapes.scales],
+        [`${name}_zp`, ElemType.UINT8, shapes.zeroPoints],
+      ],
+      (w) => {
+        const q = quantizeQ4(w, n, k, blockSize);
+        return [q.packed, bytesOf(half ? toHalf(q.scales) : q.scales), q.zeroPoints];
+      },
+    );
+    const a = half ? this.halfOf(g, x) : x;
+    const [y] = g.node('MatMulNBits', [a, packed, scales, zeroPoints], { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
+    return half ? g.op('Cast', [y], { to: ElemType.FLOAT }) : y;
+  }
+
+  /** x cast to float16 once, however many projections read it (q, k and v share theirs). */
+  private halfOf(g: GraphBuilder, x: string): string {
+    let h = this.halfInputs.get(x);
+    if (!h) this.halfInputs.set(x, (h = g.op('Cast', [x], { to: ElemType.FLOAT16 })));
+    return h;
+  }
+}
