@@ -28,3 +28,15 @@ export type WebviewToHost =
   | { type: 'insert'; text: string }
   /** The host holds the events and writes them as `.jsonl`. */
   | { type: 'saveTrace' };
+
+/**
+ * What a notebook cell's `application/vnd.splitreason.trace+json` output holds. An object: the
+ * .ipynb format stores a JSON mime bundle's object as it is but reads a top-level array back as
+ * lines of text, so a bare array of events did not survive a save. The renderer still reads a
+ * bare array (outputs written before version 1, while a notebook stays open).
+ */
+export interface NotebookTraceData {
+  version: number;
+  events: TraceEvent[];
+}
+export const NOTEBOOK_TRACE_VERSION = 1;

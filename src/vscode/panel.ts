@@ -51,7 +51,7 @@ export class SolvePanel implements vscode.Disposable {
     private readonly log: Log,
     title: string,
   ) {
-    const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+    const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
     this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: roots,
@@ -248,7 +248,7 @@ export class SolvePanel implements vscode.Disposable {
       cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: at('dist', 'webview', 'panel.js'),
-      styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('media', 'panel.css')],
+      styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('dist', 'webview', 'panel.css')],
       title: 'SplitReason',
     });
   }
