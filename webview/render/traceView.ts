@@ -94,10 +94,8 @@ export class TraceView {
     const t0 = performance.now();
     const m = this.model;
     const changes = m.takeChanges();
-    if (changes.start) {
-      renderProblem(this.parts.problem, m.problem);
-      renderLegend(this.parts.legend, m.start);
-    }
+    if (changes.start) renderProblem(this.parts.problem, m.problem);
+    if (changes.start || changes.kinds) renderLegend(this.parts.legend, m.start, m.kinds);
     if (changes.start || changes.stats) renderStats(this.parts.stats, m);
     for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
     if (changes.done) this.renderDone();
