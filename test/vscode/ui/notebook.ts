@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openWorkbench, runFromPalette, setTheme, setUserSettings, waitUntil, type UiTest } from './workbench';
 
 const TRACE_MIME = 'application/vnd.splitreason.trace+json';
@@ -29,6 +29,10 @@ const notebook = {
   nbformat_minor: 5,
 };
 
+/** A computed style property of the first element (the tests' TypeScript has no DOM types). */
+const css = (loc: Locator, prop: string): Promise<string> =>
+  loc.first().evaluate((el, p) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[p], prop);
+
 const outputFrame = (page: Page): FrameLocator => page.frameLocator('.notebook-editor iframe.webview.ready').frameLocator('iframe#active-frame');
 
 async function openNotebook(page: Page): Promise<void> {
@@ -44,9 +48,9 @@ async function checkRenderedTrace(output: FrameLocator, when: string): Promise<v
   await output.locator('.sr-notebook.sr-trace.sr-done').waitFor({ timeout: 60_000 });
   const big = output.locator('.sr-seg.sr-big[data-seg]').first();
   await big.waitFor({ timeout: 10_000 });
-  const tint = await big.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const tint = await css(big, 'backgroundColor');
   if (/^rgba\(0, 0, 0, 0\)$|^transparent$/.test(tint)) throw new Error(`${when}: offloaded text has no tint (background ${tint}): the renderer's stylesheet did not load`);
-  const underline = await big.evaluate((el) => getComputedStyle(el).borderBottomStyle);
+  const underline = await css(big, 'borderBottomStyle');
   if (underline !== 'solid') throw new Error(`${when}: offloaded text is not underlined (${underline})`);
   // The stats and legend are rows of separate items: each item starts right of the one before.
   const stats = await output.locator('.sr-stats .sr-stat').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, top: r.top })));
@@ -54,7 +58,7 @@ async function checkRenderedTrace(output: FrameLocator, when: string): Promise<v
   for (let i = 1; i < stats.length; i++) {
     if (stats[i].top === stats[i - 1].top && stats[i].left - stats[i - 1].right < 8) throw new Error(`${when}: stats items run together: ${JSON.stringify(stats)}`);
   }
-  const display = await output.locator('.sr-legend').evaluate((el) => getComputedStyle(el).display);
+  const display = await css(output.locator('.sr-legend'), 'display');
   if (display !== 'flex') throw new Error(`${when}: the legend is not laid out (display ${display})`);
   const answer = await output.locator('.sr-final.sr-final-answer annotation[encoding="application/x-tex"]').textContent({ timeout: 10_000 });
   if (answer?.trim() !== '\\boxed{3913}') throw new Error(`${when}: the answer card shows ${JSON.stringify(answer)}`);
