@@ -114,3 +114,13 @@ test('the legend names the toy models by folder name, the full path in its toolt
   for (const h of rows) assert.ok(h < 30, `a legend entry wraps (${h}px high)`);
   await p.close();
 });
+
+test("every formula of the toy pair's trace is typeset, the padded `$  4042 - 129 = 3913$` too", async () => {
+  const p = await panel(loadTrace('toy-pair.jsonl'));
+  assert.deepEqual(
+    (await p.probe<string[]>('tex', '#sr-trace .sr-think-body')).map((t) => t.replace(/\s+/g, ' ').trim()),
+    ['47 \\times 86 = 47 \\times 80 + 47 \\times 6 = 3760 + 282 = 4042', '4042 - 129 = 3913'],
+  );
+  assert.ok(!(await p.probe<string>('visibleText', '#sr-trace .sr-think-body')).includes('$'), 'no dollar shows');
+  await p.close();
+});
