@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { solve, type DoneReason, type TraceEvent } from '../split';
+import type { DoneEvent, StatsEvent } from '../split/events';
 import type { LocalModel } from '../engine';
 import type { BigModelProvider } from '../providers';
 import type { Lease } from './leases';
@@ -120,9 +121,12 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       signal,
       smallName: small.label,
     });
-    for await (const ev of events) {
+    let stats: StatsEvent | undefined;
+    for await (const raw of events) {
+      if (raw.type === 'stats') stats = raw;
+      const ev = raw.type === 'done' ? withLimit(raw, stats, settings.budgets.maxTokens, model.config.max_position_embeddings) : raw;
       run.push(ev);
-      logEvent(log, ev);
+      logEvent(log, ev, stats);
       if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
     }
     return { status: 'done', panelId: panel.id, ...done };
@@ -145,7 +149,19 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
   }
 }
 
-function logEvent(log: Log, ev: TraceEvent): void {
+/**
+ * A 'max-tokens' end names the limit it hit: the solve's budget when the tokens reached it,
+ * else the small model's context (the toy pair's is 512 tokens, far below the default budget).
+ */
+export function withLimit(done: DoneEvent, stats: StatsEvent | undefined, maxTokens: number, contextTokens: number): DoneEvent {
+  if (done.reason !== 'max-tokens' || !stats) return done;
+  return stats.smallTokens + stats.bigTokens >= maxTokens
+    ? { ...done, limit: 'budget', limitTokens: maxTokens }
+    : { ...done, limit: 'context', limitTokens: contextTokens };
+}
+
+/** The controller sends stats after every segment and once more at the end: the log gets the last, once. */
+function logEvent(log: Log, ev: TraceEvent, lastStats: StatsEvent | undefined): void {
   switch (ev.type) {
     case 'segment':
       if (ev.source === 'big') log.info(`offload: segment ${ev.id} to the large model (trigger ${ev.trigger})`);
@@ -156,13 +172,14 @@ function logEvent(log: Log, ev: TraceEvent): void {
     case 'error':
       (ev.recoverable ? log.warn : log.error)(`solve: ${ev.message}`);
       return;
-    case 'stats':
-      log.info(
-        `stats: ${ev.smallTokens} small + ${ev.bigTokens} large tokens (${(ev.offloadFraction * 100).toFixed(1)} % offloaded), ${ev.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${ev.costEstimate.toFixed(4)}`,
-      );
-      return;
     case 'done':
-      log.info(`done: ${ev.reason}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
+      if (lastStats) {
+        const s = lastStats;
+        log.info(
+          `stats: ${s.smallTokens} small + ${s.bigTokens} large tokens (${(s.offloadFraction * 100).toFixed(1)} % offloaded), ${s.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${s.costEstimate.toFixed(4)}`,
+        );
+      }
+      log.info(`done: ${ev.reason}${ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : ''}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
       return;
   }
 }
