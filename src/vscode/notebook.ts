@@ -11,6 +11,7 @@ import type { TraceEvent } from '../split/events';
 import { NOTEBOOK_TRACE_VERSION, type NotebookTraceData } from '../../webview/protocol';
 import type { PanelRun } from './panel';
 import { runSolve, type SolveDeps } from './solveRunner';
+import type { SolveNotice } from './domainNotice';
 
 /** The renderer's mime type (webview/notebook/renderer.ts TRACE_MIME; package.json checks both). */
 export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
@@ -84,6 +85,15 @@ class CellTarget {
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  /** A cell has no buttons: the notice becomes its error, naming the commands. */
+  notice(_problem: string, notice: SolveNotice): void {
+    const message = `${notice.title}. ${notice.message} (Command Palette: ${notice.actions.filter((a) => a.label !== 'Solve Anyway').map((a) => `SplitReason: ${a.label}`).join(', ')}.)`;
+    this.written = this.written.then(() => this.execution.replaceOutput(errorOutput(message))).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
 
   begin(): PanelRun {
     this.began = true;

@@ -19,11 +19,15 @@ import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
 import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
 import { bigTemperature, smallSampling } from './models/sampling';
+import { inDomain } from '../split/modelDomain';
+import { domainOf, outOfDomainNotice, type SolveNotice } from './domainNotice';
 
 export type SolveOutcome =
   /** panelId: the target's id (SolveTarget.id). */
   | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
   | { status: 'invalid-settings'; message: string }
+  /** The active model declares a domain and the problem is outside it: the target shows why. */
+  | { status: 'out-of-domain'; message: string }
   | { status: 'cancelled' }
   | { status: 'error'; message: string };
 
@@ -43,9 +47,16 @@ export interface SolveTarget {
   readonly id: number;
   /** Called once the settings and models resolved; events and the end go through the run. */
   begin(problem: string): PanelRun;
+  /** Shown instead of a solve (a problem outside the model's domain). */
+  notice(problem: string, notice: SolveNotice): void;
 }
 
-export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string): Promise<SolveOutcome> {
+export interface SolveOptions {
+  /** Solve even a problem outside the model's declared domain (the notice's "Solve Anyway"). */
+  ignoreDomain?: boolean;
+}
+
+export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string, options: SolveOptions = {}): Promise<SolveOutcome> {
   const { log } = deps;
   const { settings, problems } = currentSettings();
   if (problems.length) {
@@ -72,6 +83,14 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       });
     }
     return { status: 'error', message };
+  }
+
+  const domain = options.ignoreDomain ? null : domainOf(small.dir, log);
+  if (domain && !inDomain(domain, problem)) {
+    const notice = await outOfDomainNotice(domain, small.label, () => void runSolve(deps, panel, problem, { ...options, ignoreDomain: true }));
+    log.info(`not solved: the problem is outside ${small.label}'s declared domain (${JSON.stringify(problem.slice(0, 200))})`);
+    panel.notice(problem, notice);
+    return { status: 'out-of-domain', message: notice.message };
   }
 
   const run = panel.begin(problem);
