@@ -4,14 +4,17 @@
  */
 import type { WebviewToHost } from '../protocol';
 import { actionButton } from './toolkit';
+import { renderBlock } from '../render/blockDom';
+import { SegmentTable } from '../trace/segments';
 
 export function renderNotice(el: HTMLElement, notice: { title?: unknown; message?: unknown; actions?: unknown }, post: (m: WebviewToHost) => void): void {
   const title = document.createElement('div');
   title.className = 'sr-notice-title';
   title.textContent = typeof notice.title === 'string' ? notice.title : '';
-  const message = document.createElement('div');
-  message.className = 'sr-notice-message';
-  message.textContent = typeof notice.message === 'string' ? notice.message : '';
+  // Text with inline math (a model's example problem), typeset like the problem line.
+  const text = typeof notice.message === 'string' ? notice.message : '';
+  const message = renderBlock({ part: 'answer', runs: [{ seg: -1, text }] }, { segments: new SegmentTable(), live: () => undefined });
+  message.classList.add('sr-notice-message');
   const actions = document.createElement('div');
   actions.className = 'sr-notice-actions';
   const labels = Array.isArray(notice.actions) ? notice.actions.filter((a): a is string => typeof a === 'string') : [];

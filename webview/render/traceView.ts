@@ -98,7 +98,7 @@ export class TraceView {
     const changes = m.takeChanges();
     if (changes.start) renderProblem(this.parts.problem, m.problem);
     if (changes.start || changes.kinds) renderLegend(this.parts.legend, m.start, m.kinds);
-    if (changes.start || changes.stats) renderStats(this.parts.stats, m);
+    if (changes.start || changes.stats || changes.kinds) renderStats(this.parts.stats, m);
     for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
     if (changes.done) this.renderDone();
     if (m.ignored > 0) {

@@ -5,7 +5,7 @@
  * characters tinted. Screenshots of the panel in the dark and the light theme.
  */
 import { join } from 'node:path';
-import { openWorkbench, panelFrame, runFromPalette, setTheme, setUserSettings, type UiTest } from './workbench';
+import { openWorkbench, panelFrame, runFromPalette, setTheme, setUserSettings, type UiContext, type UiTest } from './workbench';
 
 const TOY_PROBLEM = 'Compute $47 \\times 86 - 129$.';
 
@@ -14,40 +14,55 @@ export const domainTest: UiTest = {
   async run(ctx) {
     const { page, server } = ctx;
     setUserSettings(server, {});
-    setTheme(server, 'Default Dark Modern');
-    await openWorkbench(ctx);
-    await runFromPalette(page, 'SplitReason: Solve with SplitReason');
-    const widget = page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-message', { hasText: 'only does toy arithmetic' }).waitFor({ timeout: 10_000 });
-    const placeholder = await widget.locator('input').getAttribute('placeholder');
-    if (placeholder !== `e.g. ${TOY_PROBLEM}`) throw new Error(`the Solve input suggests ${JSON.stringify(placeholder)}`);
-    await widget.locator('input').fill('What is 37 + 48?');
-    await page.keyboard.press('Enter');
-    const frame = panelFrame(page);
-    const notice = frame.locator('.sr-notice');
-    await notice.locator('.sr-notice-title', { hasText: 'outside what the model can do' }).waitFor({ timeout: 60_000 });
-    const text = (await notice.textContent()) ?? '';
-    if (!text.includes('The bundled demo model only does toy arithmetic')) throw new Error(`the notice says ${JSON.stringify(text)}`);
-    const buttons = await notice.locator('vscode-button').allTextContents();
-    if (!buttons.includes('Download Model') || !buttons.includes('Solve Anyway')) throw new Error(`the notice offers ${JSON.stringify(buttons)}`);
-    if ((await frame.locator('.sr-final:not([hidden])').count()) !== 0) throw new Error('an end card shows for a problem that was not solved');
-    await page.screenshot({ path: join(ctx.artifacts, 'ui-domain-notice.png') });
-
-    // A toy problem: solved, only the large model's characters tinted.
-    await runFromPalette(page, 'SplitReason: Solve with SplitReason');
-    await widget.locator('.quick-input-message', { hasText: 'A math problem' }).waitFor({ timeout: 10_000 });
-    await widget.locator('input').fill(TOY_PROBLEM);
-    await page.keyboard.press('Enter');
-    await frame.locator('.sr-trace.sr-done .sr-final.sr-final-answer').waitFor({ timeout: 120_000 });
-    if ((await frame.locator('.sr-notice:not([hidden])').count()) !== 0) throw new Error('the notice stayed after a new solve');
-    const tinted = (await frame.locator('.sr-think-body .katex-html .sr-big[data-seg]').allTextContents()).join('').replace(/\s+/g, '');
-    if (!/^\d{6,8}$/.test(tinted)) throw new Error(`inside the formula, the tinted text is ${JSON.stringify(tinted)}: expected only the two partial products`);
-    const panel = page.locator('iframe.webview.ready').first();
-    await panel.screenshot({ path: join(ctx.artifacts, 'ui-panel-dark.png') });
     setTheme(server, 'Default Light Modern');
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(500); // the webview repaints with the new theme's variables
-    await panel.screenshot({ path: join(ctx.artifacts, 'ui-panel-light.png') });
-    setTheme(server, 'Default Dark Modern');
+    try {
+      await noticeAndSolve(ctx);
+      await page.locator('iframe.webview.ready').first().screenshot({ path: join(ctx.artifacts, 'ui-panel-light.png') });
+      // The same in the dark theme, in a new window.
+      setTheme(server, 'Default Dark Modern');
+      await openWorkbench(ctx);
+      await solveToy(ctx);
+      await page.locator('iframe.webview.ready').first().screenshot({ path: join(ctx.artifacts, 'ui-panel-dark.png') });
+    } finally {
+      setTheme(server, 'Default Dark Modern');
+    }
   },
 };
+
+async function noticeAndSolve(ctx: UiContext): Promise<void> {
+  const { page } = ctx;
+  await openWorkbench(ctx);
+  await runFromPalette(page, 'SplitReason: Solve with SplitReason');
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-message', { hasText: 'only does toy arithmetic' }).waitFor({ timeout: 10_000 });
+  const placeholder = await widget.locator('input').getAttribute('placeholder');
+  if (placeholder !== `e.g. ${TOY_PROBLEM}`) throw new Error(`the Solve input suggests ${JSON.stringify(placeholder)}`);
+  await widget.locator('input').fill('What is 37 + 48?');
+  await page.keyboard.press('Enter');
+  const frame = panelFrame(page);
+  const notice = frame.locator('.sr-notice');
+  await notice.locator('.sr-notice-title', { hasText: 'outside what the model can do' }).waitFor({ timeout: 60_000 });
+  const text = (await notice.textContent()) ?? '';
+  if (!text.includes('The bundled demo model only does toy arithmetic')) throw new Error(`the notice says ${JSON.stringify(text)}`);
+  const buttons = await notice.locator('vscode-button').allTextContents();
+  if (!buttons.includes('Download Model') || !buttons.includes('Solve Anyway')) throw new Error(`the notice offers ${JSON.stringify(buttons)}`);
+  if ((await frame.locator('.sr-final:not([hidden])').count()) !== 0) throw new Error('an end card shows for a problem that was not solved');
+  await page.screenshot({ path: join(ctx.artifacts, 'ui-domain-notice.png') });
+
+  await solveToy(ctx);
+}
+
+/** A toy problem: solved, only the large model's characters tinted. */
+async function solveToy(ctx: UiContext): Promise<void> {
+  const { page } = ctx;
+  const widget = page.locator('.quick-input-widget');
+  const frame = panelFrame(page);
+  await runFromPalette(page, 'SplitReason: Solve with SplitReason');
+  await widget.locator('.quick-input-message', { hasText: 'A math problem' }).waitFor({ timeout: 10_000 });
+  await widget.locator('input').fill(TOY_PROBLEM);
+  await page.keyboard.press('Enter');
+  await frame.locator('.sr-trace.sr-done .sr-final.sr-final-answer').waitFor({ timeout: 120_000 });
+  if ((await frame.locator('.sr-notice:not([hidden])').count()) !== 0) throw new Error('the notice stayed after a new solve');
+  const tinted = (await frame.locator('.sr-think-body .katex-html .sr-big[data-seg]').allTextContents()).join('').replace(/\s+/g, '');
+  if (!/^\d{6,8}$/.test(tinted)) throw new Error(`inside the formula, the tinted text is ${JSON.stringify(tinted)}: expected only the two partial products`);
+}

@@ -80,12 +80,7 @@ export const notebookTest: UiTest = {
     await checkRenderedTrace(output, 'after the run');
     if ((await output.locator('.sr-problem', { hasText: '47' }).count()) !== 1) throw new Error('the rendered trace lacks the problem');
     await output.getByText("set the cell's language to Markdown or Plain Text").waitFor({ timeout: 30_000 });
-    await page.locator('.notebook-editor').screenshot({ path: join(ctx.artifacts, 'ui-notebook-dark.png') });
-    setTheme(server, 'Default Light Modern');
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
-    await output.locator('.sr-notebook.sr-trace.sr-done').waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(500); // the webview repaints with the new theme's variables
-    await page.locator('.notebook-editor').screenshot({ path: join(ctx.artifacts, 'ui-notebook-light.png') });
+    await page.locator('.notebookOverlay').screenshot({ path: join(ctx.artifacts, 'ui-notebook-dark.png') });
 
     // Save: the .ipynb holds the trace as an object of events.
     await page.locator('.notebook-editor .cell-list-container').click({ position: { x: 5, y: 5 } });
@@ -97,12 +92,19 @@ export const notebookTest: UiTest = {
     const events = (saved as { events?: { type: string }[] }).events;
     if (!Array.isArray(events) || events.at(-1)?.type !== 'done') throw new Error(`the saved output is not { events: [..., done] }: ${JSON.stringify(saved).slice(0, 200)}`);
 
+    // Close, and reopen in a new window (in the light theme): the output comes from the file.
     await runFromPalette(page, 'View: Close All Editors');
-    await page.locator('.notebook-editor').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('.notebookOverlay').waitFor({ state: 'detached', timeout: 15_000 });
+    setTheme(server, 'Default Light Modern');
+    await openWorkbench(ctx);
     await openNotebook(page);
-    await checkRenderedTrace(outputFrame(page), 'after save, close and reopen');
-    const errors = await page.locator('.notebook-editor').getByText('endsWith').count();
-    if (errors > 0) throw new Error('the reopened notebook shows the .ipynb serializer error');
-    setTheme(server, 'Default Dark Modern');
+    try {
+      await checkRenderedTrace(outputFrame(page), 'after save, close and reopen');
+      const errors = await page.locator('.notebookOverlay').getByText('endsWith').count();
+      if (errors > 0) throw new Error('the reopened notebook shows the .ipynb serializer error');
+      await page.locator('.notebookOverlay').screenshot({ path: join(ctx.artifacts, 'ui-notebook-light.png') });
+    } finally {
+      setTheme(server, 'Default Dark Modern');
+    }
   },
 };
