@@ -125,7 +125,7 @@ class CellTarget {
 
 function traceOutput(events: TraceEvent[]): vscode.NotebookCellOutput {
   const done = events.filter((e) => e.type === 'done').at(-1);
-  const summary = !done ? 'SplitReason is solving…' : done.answer !== null ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
+  const summary = !done ? 'SplitReason is solving…' : done.answer !== null && done.reason === 'eos' ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME), vscode.NotebookCellOutputItem.text(summary)]);
 }
 

@@ -4,13 +4,14 @@
  * with its actions and no answer card, and a toy problem is solved with only the large model's
  * characters tinted. Screenshots of the panel in the dark and the light theme.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkbench, panelFrame, runFromPalette, setTheme, setUserSettings, type UiContext, type UiTest } from './workbench';
 
 const TOY_PROBLEM = 'Compute $47 \\times 86 - 129$.';
 
 export const domainTest: UiTest = {
-  title: 'toy pair: the Solve input suggests a toy problem; "What is 37 + 48?" gets the domain notice with its actions and no answer card',
+  title: 'toy pair: the Solve input offers the current line and suggests a toy problem; "What is 37 + 48?" gets the domain notice with its actions and no answer card',
   async run(ctx) {
     const { page, server } = ctx;
     setUserSettings(server, {});
@@ -30,14 +31,24 @@ export const domainTest: UiTest = {
 };
 
 async function noticeAndSolve(ctx: UiContext): Promise<void> {
-  const { page } = ctx;
+  const { page, server } = ctx;
+  // A homework file with the cursor on the problem's line and nothing selected.
+  writeFileSync(join(server.workspace, 'homework.md'), '# Homework\n\nWhat is 37 + 48?\n');
   await openWorkbench(ctx);
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('homework.md');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'homework.md' }).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: 'What is 37' });
+  await line.waitFor({ timeout: 10_000 });
+  await line.click();
   await runFromPalette(page, 'SplitReason: Solve with SplitReason');
   const widget = page.locator('.quick-input-widget');
   await widget.locator('.quick-input-message', { hasText: 'only does toy arithmetic' }).waitFor({ timeout: 10_000 });
   const placeholder = await widget.locator('input').getAttribute('placeholder');
   if (placeholder !== `e.g. ${TOY_PROBLEM}`) throw new Error(`the Solve input suggests ${JSON.stringify(placeholder)}`);
-  await widget.locator('input').fill('What is 37 + 48?');
+  const offered = await widget.locator('input').inputValue();
+  if (offered !== 'What is 37 + 48?') throw new Error(`the Solve input offers ${JSON.stringify(offered)}, not the current line`);
   await page.keyboard.press('Enter');
   const frame = panelFrame(page);
   const notice = frame.locator('.sr-notice');
