@@ -39,8 +39,8 @@ OP_TEX = {"+": "+", "-": "-", "*": "\\times"}
 _OPERAND = r"(?:[1-9]\d \\times [1-9]\d|[1-9]\d{0,2})"
 DOMAIN = {
     "description": "The bundled demo model only does toy arithmetic of one form, e.g. "
-                   "Compute $47 \\times 86 - 129$. (2 to 4 operations among +, - and \\times, "
-                   "every product of two 2-digit numbers, other numbers 1 to 999).",
+                   "Compute $47 \\times 86 - 129$. (2 to 4 of +, − and ×, every product of two "
+                   "2-digit numbers, other numbers 1 to 999).",
     "examples": ["Compute $47 \\times 86 - 129$.", "Compute $36 \\times 98 + 69 \\times 93$.",
                  "Compute $420 - 776 + 43 \\times 78$."],
     "pattern": r"^Compute \$(?=[^$]*\\times)(?=(?:[^$]*?(?:[+-]|\\times)){2})(?!(?:[^$]*?(?:[+-]|\\times)){5})"
