@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { solve, type DoneReason, type TraceEvent } from '../split';
-import type { DoneEvent, StatsEvent } from '../split/events';
+import type { StatsEvent } from '../split/events';
+import { withLimit } from './tokenLimit';
 import type { LocalModel } from '../engine';
 import type { BigModelProvider } from '../providers';
 import type { Lease } from './leases';
@@ -166,17 +167,6 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
     deps.status.update({ state: deps.anyRunning() ? 'solving' : 'idle' });
     deps.changed();
   }
-}
-
-/**
- * A 'max-tokens' end names the limit it hit: the solve's budget when the tokens reached it,
- * else the small model's context (the toy pair's is 512 tokens, far below the default budget).
- */
-export function withLimit(done: DoneEvent, stats: StatsEvent | undefined, maxTokens: number, contextTokens: number): DoneEvent {
-  if (done.reason !== 'max-tokens' || !stats) return done;
-  return stats.smallTokens + stats.bigTokens >= maxTokens
-    ? { ...done, limit: 'budget', limitTokens: maxTokens }
-    : { ...done, limit: 'context', limitTokens: contextTokens };
 }
 
 /** The controller sends stats after every segment and once more at the end: the log gets the last, once. */

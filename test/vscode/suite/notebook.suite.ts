@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../../../src/split/events';
 import { CONTROLLER_ID, TRACE_MIME } from '../../../src/vscode/notebook';
-import { activateExtension, configure, EXTENSION_ID, testModel, waitFor } from './helpers';
+import { activateExtension, configure, EXTENSION_ID, readLog, testModel, waitFor } from './helpers';
 
 /** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
 async function notebookWith(...problems: (string | { source: string; language: string })[]): Promise<vscode.NotebookDocument> {
@@ -48,9 +48,13 @@ describe('Notebook kernel "SplitReason"', () => {
       'budgets.segmentCap': 6,
       'budgets.maxTokens': 60,
     });
+    const statsLines = (): number => readLog(api.logFolder).split('\n').filter((l) => l.includes('stats: ')).length;
+    const before = statsLines();
     const doc = await notebookWith('What is 17 + 25?');
     const cell = await runCell(doc, 0);
     assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs));
+    await waitFor('the done line in the log', () => /done: /.test(readLog(api.logFolder).split('\n').slice(-5).join('\n')), 10_000);
+    assert.equal(statsLines() - before, 1, 'one stats line a solve');
     assert.equal(cell.executionSummary?.executionOrder, 1);
     const trace = item(cell, TRACE_MIME);
     assert.ok(trace, `a ${TRACE_MIME} output: ${JSON.stringify(cell.outputs.map((o) => o.items.map((i) => i.mime)))}`);
