@@ -102,7 +102,8 @@ export function segmentedTex(pieces: readonly TexPiece[], wrap: (seg: number) =>
       continue;
     }
     if (/^\s+$/.test(t.text)) {
-      out += text; // spacing belongs to whichever group is open
+      if (open !== t.seg) close(); // a group ends where its segment's text ends
+      out += text;
       continue;
     }
     if (wasScript) {
