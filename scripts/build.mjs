@@ -38,4 +38,6 @@ if (existsSync('node_modules/katex/dist/katex.min.css')) {
   cpSync('node_modules/katex/dist/katex.min.css', 'dist/webview/katex/katex.min.css');
   cpSync('node_modules/katex/dist/fonts', 'dist/webview/katex/fonts', { recursive: true });
 }
+// The notebook renderer may load files only from its own folder (VS Code's rule for renderers).
+if (existsSync('media/panel.css')) cpSync('media/panel.css', 'dist/webview/panel.css');
 if (watch) console.log('watch mode is not implemented; rerun npm run build');

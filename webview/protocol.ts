@@ -13,7 +13,9 @@ export type HostToWebview =
   /** Clears the panel for a new solve or a replayed trace. */
   | { type: 'reset'; problem?: string }
   /** Whether a solve is running: enables Stop, disables Solve again. */
-  | { type: 'state'; running: boolean };
+  | { type: 'state'; running: boolean }
+  /** Instead of a trace (e.g. a problem outside the model's domain): a card with action buttons. */
+  | { type: 'notice'; title: string; message: string; actions: string[] };
 
 export type CopyFormat = 'markdown' | 'latex';
 
@@ -27,4 +29,18 @@ export type WebviewToHost =
   /** Markdown of the solution (the part after `</think>`, or the boxed answer) for the active editor. */
   | { type: 'insert'; text: string }
   /** The host holds the events and writes them as `.jsonl`. */
-  | { type: 'saveTrace' };
+  | { type: 'saveTrace' }
+  /** A notice's button, by its index in the notice's `actions`: the host knows what each does. */
+  | { type: 'noticeAction'; index: number };
+
+/**
+ * What a notebook cell's `application/vnd.splitreason.trace+json` output holds. An object: the
+ * .ipynb format stores a JSON mime bundle's object as it is but reads a top-level array back as
+ * lines of text, so a bare array of events did not survive a save. The renderer still reads a
+ * bare array (outputs written before version 1, while a notebook stays open).
+ */
+export interface NotebookTraceData {
+  version: number;
+  events: TraceEvent[];
+}
+export const NOTEBOOK_TRACE_VERSION = 1;

@@ -29,6 +29,6 @@ export { StreamDecoder } from './streamDecoder';
 export { createSampler, argmax, type Sampler } from './sampler';
 export { entropy } from './tensorMath';
 export { planProviders, type Provider } from './executionProviders';
-export { resolveModelFolder, onnxFileName } from './modelFolder';
+export { resolveModelFolder, readSplitreasonJson, onnxFileName } from './modelFolder';
 export type { GeneratorOptions } from './process/protocol';
 export * from './types';

@@ -49,9 +49,13 @@ export function resolveModelFolder(dir: string, dtype: Dtype = 'fp32'): ModelFol
   const genFile = join(dir, 'generation_config.json');
   const gen = existsSync(genFile) ? (readJson(genFile) as { eos_token_id?: number | number[] }) : {};
   const eosIds = [config.eos_token_id, gen.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
-  const splitFile = join(dir, 'splitreason.json');
-  const splitreason = existsSync(splitFile) ? { file: splitFile, raw: readJson(splitFile) } : undefined;
-  return { dir, config, onnxFile, eosIds, splitreason };
+  return { dir, config, onnxFile, eosIds, splitreason: readSplitreasonJson(dir) };
+}
+
+/** A folder's splitreason.json as JSON (the split layer gives it meaning), or undefined when there is none. */
+export function readSplitreasonJson(dir: string): { file: string; raw: unknown } | undefined {
+  const file = join(dir, 'splitreason.json');
+  return existsSync(file) ? { file, raw: readJson(file) } : undefined;
 }
 
 function readJson(file: string): unknown {

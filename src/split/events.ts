@@ -67,10 +67,16 @@ export interface StatsEvent {
   costEstimate: number;
   device?: string;
 }
+/** Which limit a 'max-tokens' solve reached: the solve's token budget, or the model's context. */
+export type TokenLimit = 'budget' | 'context';
+
 export interface DoneEvent {
   type: 'done';
   answer: string | null;
   reason: DoneReason;
+  /** With reason 'max-tokens', when known: which limit, and its size in tokens. */
+  limit?: TokenLimit;
+  limitTokens?: number;
 }
 export interface ErrorEvent {
   type: 'error';

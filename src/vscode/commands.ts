@@ -6,6 +6,8 @@ import type { SolvePanel } from './panel';
 import { runSolve, type SolveDeps, type SolveOutcome } from './solveRunner';
 import { parseTrace } from './traceFile';
 import { currentSettings, reportSettingProblems } from './settings';
+import { activeDomain } from './domainNotice';
+import type { ModelDomain } from '../split/modelDomain';
 
 /** `splitreason.solve` may be given the problem (and what to do if a solve runs) directly. */
 export interface SolveArgs {
@@ -13,14 +15,22 @@ export interface SolveArgs {
   ifRunning?: IfRunning;
 }
 
-export async function askForProblem(): Promise<string | undefined> {
+/**
+ * The selection, else what the student types. The input offers the editor's current line
+ * (selected, so typing replaces it), and its placeholder and prompt come from the active
+ * model's declared domain, so the example is one the model can solve.
+ */
+export async function askForProblem(domain: ModelDomain | null): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : '';
   if (selected) return selected;
+  const line = editor ? editor.document.lineAt(editor.selection.active.line).text.trim() : '';
   const typed = await vscode.window.showInputBox({
     title: 'Solve with SplitReason',
-    prompt: 'A math problem (or select one in the editor first)',
-    placeHolder: 'e.g. What is 37 + 48?',
+    prompt: `A math problem (or select one in the editor first).${domain ? ` ${domain.description}` : ''}`,
+    placeHolder: domain?.examples.length ? `e.g. ${domain.examples[0]}` : 'e.g. Solve $x^2 - 5x + 6 = 0$.',
+    value: line,
+    valueSelection: [0, line.length],
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'Type a problem to solve'),
   });
@@ -29,7 +39,7 @@ export async function askForProblem(): Promise<string | undefined> {
 
 export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknown): Promise<SolveOutcome> {
   const args: SolveArgs = typeof arg === 'object' && arg !== null ? (arg as SolveArgs) : {};
-  const problem = typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem();
+  const problem = typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem(activeDomain(deps.resolveContext, deps.log));
   if (!problem) return { status: 'cancelled' };
   // Settings first: a bad value should not open (or stop) a panel.
   const { problems } = currentSettings();

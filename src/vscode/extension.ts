@@ -16,6 +16,7 @@ import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './comma
 import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
+import { watchUnusedBaseUrl } from './settingsAdvice';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
     createNotebookController(deps),
+    watchUnusedBaseUrl(context.globalState, log),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
       status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });

@@ -37,8 +37,15 @@ export async function configureLargeModelCommand(): Promise<void> {
     await config.update('largeModel.baseUrl', baseUrl.trim(), target);
     await config.update('largeModel.model', model.trim(), target);
     await config.update('largeModel.provider', provider, target);
-    const key = await vscode.window.showInformationMessage('Does this API need a key?', 'Set API Key', 'No Key');
-    if (key === 'Set API Key') await vscode.commands.executeCommand('splitreason.setApiKey');
+    // The last question stays in the quick pick, where the others were: a toast is easy to miss.
+    const key = await vscode.window.showQuickPick(
+      [
+        { label: 'Set API Key', detail: 'Kept in VS Code\'s secret storage, never in settings' },
+        { label: 'No Key', detail: 'The API takes requests without one (e.g. a local server)' },
+      ],
+      { title: 'Does this API need a key?', ignoreFocusOut: true },
+    );
+    if (key?.label === 'Set API Key') await vscode.commands.executeCommand('splitreason.setApiKey');
     return;
   }
   if (provider === 'vscode-lm') {

@@ -1,14 +1,17 @@
 /**
  * The "SplitReason" notebook kernel for Jupyter notebooks: running a cell solves the cell's
- * text as a math problem. The trace streams into the cell's output as TRACE_MIME (the array
- * of events so far), which the contributed renderer (webview/notebook/renderer.ts, package.json
+ * text as a math problem. The trace streams into the cell's output as TRACE_MIME holding
+ * `{ version, events }` (webview/protocol.ts NotebookTraceData: an object, because the .ipynb
+ * format reads a top-level JSON array back as lines of text), which the contributed renderer (webview/notebook/renderer.ts, package.json
  * `notebookRenderer`) typesets like the panel; a text/plain item beside it carries the answer
  * for viewers without the renderer (Jupyter, GitHub).
  */
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../split/events';
+import { NOTEBOOK_TRACE_VERSION, type NotebookTraceData } from '../../webview/protocol';
 import type { PanelRun } from './panel';
 import { runSolve, type SolveDeps } from './solveRunner';
+import type { SolveNotice } from './domainNotice';
 
 /** The renderer's mime type (webview/notebook/renderer.ts TRACE_MIME; package.json checks both). */
 export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
@@ -19,7 +22,8 @@ const UPDATE_MS = 200;
 export function createNotebookController(deps: SolveDeps): vscode.Disposable {
   const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'SplitReason');
   controller.description = "solves each cell's text as a math problem";
-  controller.supportedLanguages = ['plaintext', 'markdown', 'latex'];
+  // No supportedLanguages: VS Code would skip every other cell (a notebook's default Python
+  // cell) without a word. executeCell says what to change instead.
   controller.supportsExecutionOrder = true;
   let order = 0;
   controller.executeHandler = async (cells) => {
@@ -34,6 +38,12 @@ async function executeCell(controller: vscode.NotebookController, deps: SolveDep
   execution.executionOrder = order;
   execution.start(Date.now());
   await execution.clearOutput();
+  const language = cell.document.languageId;
+  if (!SOLVABLE_LANGUAGES.includes(language)) {
+    await execution.replaceOutput(errorOutput(wrongLanguageMessage(language)));
+    execution.end(false, Date.now());
+    return;
+  }
   const problem = cell.document.getText().trim();
   if (!problem) {
     await execution.replaceOutput(errorOutput('the cell is empty: write a math problem in it and run it again'));
@@ -49,6 +59,13 @@ async function executeCell(controller: vscode.NotebookController, deps: SolveDep
   }
   const success = outcome.status === 'done' && outcome.reason !== 'error' && outcome.reason !== 'cancelled';
   execution.end(success, Date.now());
+}
+
+/** Cell languages whose text is a problem to solve (Markdown and Plain Text named in the message). */
+export const SOLVABLE_LANGUAGES: readonly string[] = ['markdown', 'plaintext', 'latex'];
+
+export function wrongLanguageMessage(language: string): string {
+  return `this cell is ${language} code, and the SplitReason kernel solves math problems written as text: set the cell's language to Markdown or Plain Text (click the language name at the cell's bottom right) and run it again.`;
 }
 
 function errorOutput(message: string): vscode.NotebookCellOutput {
@@ -68,6 +85,15 @@ class CellTarget {
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  /** A cell has no buttons: the notice becomes its error, naming the commands. */
+  notice(_problem: string, notice: SolveNotice): void {
+    const message = `${notice.title}. ${notice.message} (Command Palette: ${notice.actions.filter((a) => a.label !== 'Solve Anyway').map((a) => `SplitReason: ${a.label}`).join(', ')}.)`;
+    this.written = this.written.then(() => this.execution.replaceOutput(errorOutput(message))).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
 
   begin(): PanelRun {
     this.began = true;
@@ -99,6 +125,10 @@ class CellTarget {
 
 function traceOutput(events: TraceEvent[]): vscode.NotebookCellOutput {
   const done = events.filter((e) => e.type === 'done').at(-1);
-  const summary = !done ? 'SplitReason is solving…' : done.answer !== null ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(events, TRACE_MIME), vscode.NotebookCellOutputItem.text(summary)]);
+  const summary = !done ? 'SplitReason is solving…' : done.answer !== null && done.reason === 'eos' ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME), vscode.NotebookCellOutputItem.text(summary)]);
+}
+
+export function traceData(events: TraceEvent[]): NotebookTraceData {
+  return { version: NOTEBOOK_TRACE_VERSION, events };
 }

@@ -10,6 +10,7 @@ import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
 import { panelHtml } from '../../webview/panel/html';
 import { serializeTrace } from './traceFile';
 import type { Log } from './log';
+import type { SolveNotice } from './domainNotice';
 
 export const PANEL_VIEW_TYPE = 'splitreason.panel';
 
@@ -35,6 +36,8 @@ export class SolvePanel implements vscode.Disposable {
   /** Everything shown since the last reset: what Save trace writes and a reload replays. */
   events: TraceEvent[] = [];
   problem?: string;
+  /** Shown instead of a trace until the next reset (its actions run here, by index). */
+  private shownNotice?: SolveNotice;
   private running = false;
   private current?: { abort: AbortController; finished: Promise<void> };
   private ready = false;
@@ -51,7 +54,7 @@ export class SolvePanel implements vscode.Disposable {
     private readonly log: Log,
     title: string,
   ) {
-    const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+    const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
     this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: roots,
@@ -117,6 +120,19 @@ export class SolvePanel implements vscode.Disposable {
     await run?.finished;
   }
 
+  /** Shows a notice instead of a trace for `problem` (the panel must not be solving). */
+  notice(problem: string, notice: SolveNotice): void {
+    this.problem = problem;
+    this.reset(problem);
+    this.shownNotice = notice;
+    this.postNotice();
+  }
+
+  private postNotice(): void {
+    const n = this.shownNotice;
+    if (n) this.post({ type: 'notice', title: n.title, message: n.message, actions: n.actions.map((a) => a.label) });
+  }
+
   /** Shows a saved trace (the panel must not be solving). */
   replay(events: readonly TraceEvent[]): void {
     const start = events.find((e) => e.type === 'start');
@@ -126,6 +142,7 @@ export class SolvePanel implements vscode.Disposable {
   }
 
   private reset(problem?: string): void {
+    this.shownNotice = undefined;
     this.events = [];
     this.outbox = [];
     this.post({ type: 'reset', ...(problem !== undefined ? { problem } : {}) });
@@ -178,6 +195,10 @@ export class SolvePanel implements vscode.Disposable {
           this.post({ type: 'reset', ...(this.problem !== undefined ? { problem: this.problem } : {}) });
           if (this.events.length) this.post({ type: 'events', events: [...this.events] });
           this.post({ type: 'state', running: this.running });
+          this.postNotice();
+          return;
+        case 'noticeAction':
+          if (Number.isSafeInteger(m.index)) this.shownNotice?.actions[m.index]?.run();
           return;
         case 'stop':
           this.actions.stop(this);
@@ -248,7 +269,7 @@ export class SolvePanel implements vscode.Disposable {
       cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: at('dist', 'webview', 'panel.js'),
-      styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('media', 'panel.css')],
+      styleUris: [at('dist', 'webview', 'katex', 'katex.min.css'), at('dist', 'webview', 'panel.css')],
       title: 'SplitReason',
     });
   }

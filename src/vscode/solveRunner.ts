@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { solve, type DoneReason, type TraceEvent } from '../split';
+import type { StatsEvent } from '../split/events';
+import { withLimit } from './tokenLimit';
 import type { LocalModel } from '../engine';
 import type { BigModelProvider } from '../providers';
 import type { Lease } from './leases';
@@ -18,11 +20,15 @@ import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
 import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
 import { bigTemperature, smallSampling } from './models/sampling';
+import { inDomain } from '../split/modelDomain';
+import { domainOf, outOfDomainNotice, type SolveNotice } from './domainNotice';
 
 export type SolveOutcome =
   /** panelId: the target's id (SolveTarget.id). */
   | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
   | { status: 'invalid-settings'; message: string }
+  /** The active model declares a domain and the problem is outside it: the target shows why. */
+  | { status: 'out-of-domain'; message: string }
   | { status: 'cancelled' }
   | { status: 'error'; message: string };
 
@@ -42,9 +48,16 @@ export interface SolveTarget {
   readonly id: number;
   /** Called once the settings and models resolved; events and the end go through the run. */
   begin(problem: string): PanelRun;
+  /** Shown instead of a solve (a problem outside the model's domain). */
+  notice(problem: string, notice: SolveNotice): void;
 }
 
-export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string): Promise<SolveOutcome> {
+export interface SolveOptions {
+  /** Solve even a problem outside the model's declared domain (the notice's "Solve Anyway"). */
+  ignoreDomain?: boolean;
+}
+
+export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string, options: SolveOptions = {}): Promise<SolveOutcome> {
   const { log } = deps;
   const { settings, problems } = currentSettings();
   if (problems.length) {
@@ -71,6 +84,14 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       });
     }
     return { status: 'error', message };
+  }
+
+  const domain = options.ignoreDomain ? null : domainOf(small.dir, log);
+  if (domain && !inDomain(domain, problem)) {
+    const notice = await outOfDomainNotice(domain, small.label, () => void runSolve(deps, panel, problem, { ...options, ignoreDomain: true }));
+    log.info(`not solved: the problem is outside ${small.label}'s declared domain (${JSON.stringify(problem.slice(0, 200))})`);
+    panel.notice(problem, notice);
+    return { status: 'out-of-domain', message: notice.message };
   }
 
   const run = panel.begin(problem);
@@ -120,10 +141,13 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       signal,
       smallName: small.label,
     });
+    let stats: StatsEvent | undefined;
     let toldFailure = false;
-    for await (const ev of events) {
+    for await (const raw of events) {
+      if (raw.type === 'stats') stats = raw;
+      const ev = raw.type === 'done' ? withLimit(raw, stats, settings.budgets.maxTokens, model.config.max_position_embeddings) : raw;
       run.push(ev);
-      logEvent(log, ev);
+      logEvent(log, ev, stats);
       if (ev.type === 'segmentEnd' && ev.reason === 'failed' && !toldFailure) {
         // once a solve: a down server fails every later step the same way
         toldFailure = true;
@@ -153,7 +177,8 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
   }
 }
 
-function logEvent(log: Log, ev: TraceEvent): void {
+/** The controller sends stats after every segment and once more at the end: the log gets the last, once. */
+function logEvent(log: Log, ev: TraceEvent, lastStats: StatsEvent | undefined): void {
   switch (ev.type) {
     case 'segment':
       if (ev.source === 'big') log.info(`offload: segment ${ev.id} to the large model (trigger ${ev.trigger})`);
@@ -164,13 +189,14 @@ function logEvent(log: Log, ev: TraceEvent): void {
     case 'error':
       (ev.recoverable ? log.warn : log.error)(`solve: ${ev.message}`);
       return;
-    case 'stats':
-      log.info(
-        `stats: ${ev.smallTokens} small + ${ev.bigTokens} large tokens (${(ev.offloadFraction * 100).toFixed(1)} % offloaded), ${ev.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${ev.costEstimate.toFixed(4)}`,
-      );
-      return;
     case 'done':
-      log.info(`done: ${ev.reason}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
+      if (lastStats) {
+        const s = lastStats;
+        log.info(
+          `stats: ${s.smallTokens} small + ${s.bigTokens} large tokens (${(s.offloadFraction * 100).toFixed(1)} % offloaded), ${s.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${s.costEstimate.toFixed(4)}`,
+        );
+      }
+      log.info(`done: ${ev.reason}${ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : ''}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
       return;
   }
 }

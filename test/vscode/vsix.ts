@@ -58,8 +58,8 @@ export function checkInstalledFiles(extensionDir: string, requiredModels: string
     /^(package\.json|readme\.md|changelog\.md|license(\.md|\.txt)?|\.vsixmanifest)$/i,
     /^dist\/(extension|engineProcess)\.js$/,
     /^dist\/webview\/(panel|notebookRenderer)\.js$/,
+    /^dist\/webview\/panel\.css$/,
     /^dist\/webview\/katex\/(katex\.min\.css|fonts\/[\w-]+\.woff2)$/,
-    /^media\/[\w-]+\.css$/,
     /^models\/catalog\.json$/,
     // A model folder's runtime files (DESIGN.md §2), nothing else of it.
     /^models\/[\w.-]+\/(config\.json|generation_config\.json|tokenizer\.json|tokenizer_config\.json|splitreason\.json|onnx\/model[\w]*\.onnx(_data)?)$/,
@@ -74,7 +74,7 @@ export function checkInstalledFiles(extensionDir: string, requiredModels: string
     'dist/webview/panel.js',
     'dist/webview/notebookRenderer.js',
     'dist/webview/katex/katex.min.css',
-    'media/panel.css',
+    'dist/webview/panel.css',
     'models/catalog.json',
     `node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`,
     ...requiredModels.flatMap((m) => ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((f) => `models/${m}/${f}`)),

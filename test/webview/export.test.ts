@@ -52,6 +52,12 @@ test('LaTeX escaping of prose', () => {
   assert.equal(tex, '\\subsection*{Solution}\n\n\\textbf{Bold} $x_1$ costs \\$5 and \\texttt{a\\_b}\n');
 });
 
+test('Copy as LaTeX keeps a padded formula that fills its line as math, never as \\$', () => {
+  const tex = toLatex({ problem: '', rawText: '$47 \\times 86 = 4042$\n$  4042 -    129 =   3913$\n</think>\nThe answer is $\\boxed{3913}$.', answer: '3913' });
+  assert.ok(tex.includes('$  4042 -    129 =   3913$'), tex);
+  assert.ok(!tex.includes('\\$'), tex);
+});
+
 test('Insert into editor: the solution, else the boxed answer', () => {
   assert.equal(insertText(transcriptOf('toy.jsonl')), 'We have $47 \\times 86 = 4042$, and $4042 - 129 = 3913$.\n\nThe answer is $\\boxed{3913}$.\n');
   assert.equal(insertText({ problem: 'p', rawText: 'thinking \\boxed{7}', answer: null }), '$\\boxed{7}$\n');

@@ -1,6 +1,6 @@
 /**
  * Real pieces for the webview tests and the render benchmark: an HTTP server on 127.0.0.1 that
- * serves dist/ and media/ and the panel page built by the production panelHtml() (same CSP),
+ * serves dist/ and the panel page built by the production panelHtml() (same CSP),
  * and Debian's Chromium driven by playwright-core. The only stand-in is acquireVsCodeApi(),
  * the host side of the webview, which records what the panel posts.
  */
@@ -48,12 +48,12 @@ export interface TestServer {
 
 /** Fails with a clear message when dist/ is missing or older than the webview sources. */
 export function assertBuilt(): void {
-  const bundles = ['dist/webview/panel.js', 'dist/webview/notebookRenderer.js', 'dist/webview/katex/katex.min.css'].map((p) => join(ROOT, p));
+  const bundles = ['dist/webview/panel.js', 'dist/webview/notebookRenderer.js', 'dist/webview/panel.css', 'dist/webview/katex/katex.min.css'].map((p) => join(ROOT, p));
   for (const b of bundles) {
     if (!existsSync(b)) throw new Error(`${b} is missing: run \`npm run build\` before the webview tests`);
   }
-  const built = Math.min(...bundles.slice(0, 2).map((b) => statSync(b).mtimeMs));
-  const newest = newestMtime(join(ROOT, 'webview'));
+  const built = Math.min(...bundles.slice(0, 3).map((b) => statSync(b).mtimeMs));
+  const newest = Math.max(newestMtime(join(ROOT, 'webview')), statSync(join(ROOT, 'media', 'panel.css')).mtimeMs);
   if (newest > built) throw new Error('dist/webview is older than the sources in webview/: run `npm run build` before the webview tests');
 }
 
@@ -71,7 +71,7 @@ export function panelPage(origin: string, title = 'SplitReason'): string {
     cspSource: origin,
     nonce: makeNonce(),
     scriptUri: `${origin}/dist/webview/panel.js`,
-    styleUris: [`${origin}/dist/webview/katex/katex.min.css`, `${origin}/media/panel.css`],
+    styleUris: [`${origin}/dist/webview/katex/katex.min.css`, `${origin}/dist/webview/panel.css`],
     title,
   });
 }
@@ -80,8 +80,10 @@ export function panelPage(origin: string, title = 'SplitReason'): string {
 export function notebookPage(origin: string): string {
   const nonce = makeNonce();
   // The renderer is imported as a module: script-src names the origin too. Styles, fonts and
-  // images are as strict as the panel's; the renderer adds its stylesheets itself.
-  const csp = contentSecurityPolicy(origin, nonce).replace(`script-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}' ${origin}`);
+  // images are as strict as the panel's, and only from the renderer's own folder, as in VS Code
+  // (which refuses a renderer any other file of the extension); the renderer adds its
+  // stylesheets itself.
+  const csp = contentSecurityPolicy(`${origin}/dist/webview/`, nonce).replace(`script-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}' ${origin}`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -118,7 +120,7 @@ export async function startServer(): Promise<TestServer> {
         return;
       }
       const file = resolve(ROOT, '.' + path);
-      const allowed = [join(ROOT, 'dist') + sep, join(ROOT, 'media') + sep].some((d) => file.startsWith(d));
+      const allowed = file.startsWith(join(ROOT, 'dist') + sep);
       if (!allowed || !(await stat(file).catch(() => null))?.isFile()) {
         res.writeHead(404).end();
         return;

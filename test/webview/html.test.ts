@@ -8,7 +8,7 @@ const page = (over: Partial<Parameters<typeof panelHtml>[0]> = {}) =>
     cspSource: origin,
     nonce: 'abcdefghijklmnopqrstuv==',
     scriptUri: `${origin}/ext/dist/webview/panel.js`,
-    styleUris: [`${origin}/ext/dist/webview/katex/katex.min.css`, `${origin}/ext/media/panel.css`],
+    styleUris: [`${origin}/ext/dist/webview/katex/katex.min.css`, `${origin}/ext/dist/webview/panel.css`],
     title: 'SplitReason',
     ...over,
   });
@@ -38,7 +38,7 @@ test('the page carries the CSP in a meta tag, the nonce on its only script, styl
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.deepEqual(scripts, [`<script nonce="abcdefghijklmnopqrstuv==" src="${origin}/ext/dist/webview/panel.js">`]);
   const links = [...html.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]);
-  assert.deepEqual(links, [`${origin}/ext/dist/webview/katex/katex.min.css`, `${origin}/ext/media/panel.css`]);
+  assert.deepEqual(links, [`${origin}/ext/dist/webview/katex/katex.min.css`, `${origin}/ext/dist/webview/panel.css`]);
   assert.ok(html.includes('id="sr-trace"') && html.includes('id="sr-toolbar"'));
 });
 

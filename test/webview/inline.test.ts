@@ -45,6 +45,15 @@ test('prices are not math (Pandoc dollar rules), \\$ is a dollar', () => {
   assert.deepEqual(show('a $ b $ c'), [['text', 'a $ b $ c']], 'space after the opener: not math');
 });
 
+test('a line that is one formula is math even with spaces inside the dollars (the toy pair writes them)', () => {
+  assert.deepEqual(show('$  4042 -    129 =   3913$'), [['math', '  4042 -    129 =   3913', false]]);
+  assert.deepEqual(show('  $ x + 1 $.'), [['text', '  '], ['math', ' x + 1 ', false], ['text', '.']]);
+  // Not unambiguous: text before the opener, text after the closer, or an empty formula.
+  assert.deepEqual(show('pay $ 5 and $6'), [['text', 'pay $ 5 and $6']]);
+  assert.deepEqual(show('$ 5 and $6 more'), [['text', '$ 5 and $6 more']]);
+  assert.deepEqual(show('$ $'), [['text', '$ $']]);
+});
+
 test('unterminated math is text; an open $$ or \\[ is reported', () => {
   assert.deepEqual(show('$\\frac{1}{2'), [['text', '$\\frac{1}{2']]);
   assert.equal(parseInline('$$\\int_0^1').unclosedDisplay, true);

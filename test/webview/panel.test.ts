@@ -133,8 +133,15 @@ test('stats bar, legend, and the hover card of each segment', async () => {
 
   const legend = await p.probe<SegmentProbe[]>('segments', '.sr-legend .sr-seg');
   near(legend[1].underlineColor, hexRgb(DARK.vars['--vscode-charts-purple']), 'legend swatch for offloaded text');
-  assert.equal(legend[2].underlineStyle, 'dashed');
+  assert.equal(legend.length, 2, 'no "Failed offload" entry when nothing failed');
   assert.match((await p.probe<string>('text', '.sr-legend')) ?? '', /Offloaded \(Qwen2\.5-32B-Instruct\)/);
+  await p.send({ type: 'reset' });
+  await p.send({ type: 'events', events: failed });
+  const failedLegend = await p.probe<SegmentProbe[]>('segments', '.sr-legend .sr-seg');
+  assert.equal(failedLegend.length, 3);
+  assert.equal(failedLegend[2].underlineStyle, 'dashed');
+  await p.send({ type: 'reset' });
+  await p.send({ type: 'events', events: toy });
 
   await p.page.hover('.sr-think-body [data-seg="1"]');
   assert.equal(await p.probe('visible', '.sr-tooltip'), true);

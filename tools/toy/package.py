@@ -2,7 +2,7 @@
 
 Usage: package.py --role small|big --weights WORK_DIR --out models/toy-small
 Copies config.json, writes tokenizer.json, tokenizer_config.json, generation_config.json
-and, for the small model, splitreason.json (its tags, hint and default policy).
+and, for the small model, splitreason.json (its tags, hint, default policy and domain).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import random
 import shutil
 
-from problems import CLOSE_TAG, HINT, OPEN_TAG, sample_problem, solution, user_message
+from problems import CLOSE_TAG, DOMAIN, HINT, OPEN_TAG, sample_problem, solution, user_message
 from tokenizer import EOS, Tokenizer
 
 
@@ -52,7 +52,7 @@ def main() -> None:
         write_samples(tok, args.samples)
     if args.role == "small":
         with open(f"{args.out}/splitreason.json", "w") as f:
-            json.dump({"openTag": OPEN_TAG, "closeTag": CLOSE_TAG, "hint": HINT, "policy": "learned"}, f, indent=2)
+            json.dump({"openTag": OPEN_TAG, "closeTag": CLOSE_TAG, "hint": HINT, "policy": "learned", "domain": DOMAIN}, f, indent=2)
             f.write("\n")
 
 

@@ -32,6 +32,21 @@ BOXED_SENTENCE = "Put your final answer within \\boxed{}."
 
 OP_TEX = {"+": "+", "-": "-", "*": "\\times"}
 
+# What the toy pair can do, for splitreason.json "domain" (package.py): the extension shows the
+# description and examples and checks a problem against the pattern (a JavaScript regular
+# expression for the form of Problem.text: 2 to 4 operations, at least one product, every
+# product two 2-digit numbers and never chained, other operands 1-999).
+_OPERAND = r"(?:[1-9]\d \\times [1-9]\d|[1-9]\d{0,2})"
+DOMAIN = {
+    "description": "The bundled demo model only does toy arithmetic of one form, e.g. "
+                   "Compute $47 \\times 86 - 129$. (2 to 4 of +, − and ×, every product of two "
+                   "2-digit numbers, other numbers 1 to 999).",
+    "examples": ["Compute $47 \\times 86 - 129$.", "Compute $36 \\times 98 + 69 \\times 93$.",
+                 "Compute $420 - 776 + 43 \\times 78$."],
+    "pattern": r"^Compute \$(?=[^$]*\\times)(?=(?:[^$]*?(?:[+-]|\\times)){2})(?!(?:[^$]*?(?:[+-]|\\times)){5})"
+               + _OPERAND + r"(?: [+-] " + _OPERAND + r")*\$\.?$",
+}
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,6 +1,7 @@
 /**
- * Notebook output renderer for `application/vnd.splitreason.trace+json` (an array of trace
- * events): the same TraceView as the solve panel, rendered in one pass. Bundled as ESM to
+ * Notebook output renderer for `application/vnd.splitreason.trace+json` (NotebookTraceData:
+ * `{ version, events }`; a bare array of events from before version 1 is read too): the same
+ * TraceView as the solve panel, rendered in one pass. Bundled as ESM to
  * dist/webview/notebookRenderer.js; VS Code loads it in the notebook's webview.
  */
 import { TraceView } from '../render/traceView';
@@ -17,9 +18,14 @@ export interface RendererContext {
   readonly workspace?: { readonly isTrusted: boolean };
 }
 
-const STYLESHEETS = ['./katex/katex.min.css', '../../media/panel.css'];
+/**
+ * Next to this bundle: VS Code's notebook webview serves a renderer only the folder of its
+ * entrypoint (a file elsewhere in the extension is refused), so the build copies
+ * media/panel.css here.
+ */
+const STYLESHEETS = ['./katex/katex.min.css', './panel.css'];
 
-/** KaTeX's stylesheet (and through it its fonts) and the panel's, next to this bundle. */
+/** KaTeX's stylesheet (and through it its fonts) and the panel's. */
 function ensureStyles(): void {
   for (const rel of STYLESHEETS) {
     const href = new URL(rel, import.meta.url).href;
@@ -31,12 +37,20 @@ function ensureStyles(): void {
   }
 }
 
-export function renderTrace(events: unknown, element: HTMLElement): void {
+/** The events of an output: `{ events: [...] }`, or a bare array (outputs written before version 1). */
+export function traceEvents(data: unknown): unknown[] | null {
+  if (Array.isArray(data)) return data;
+  if (typeof data === 'object' && data !== null && Array.isArray((data as { events?: unknown }).events)) return (data as { events: unknown[] }).events;
+  return null;
+}
+
+export function renderTrace(data: unknown, element: HTMLElement): void {
   const root = document.createElement('div');
   root.className = 'sr-notebook';
-  if (!Array.isArray(events)) {
+  const events = traceEvents(data);
+  if (!events) {
     root.className = 'sr-notebook sr-note sr-error';
-    root.textContent = `SplitReason: this output is not a trace. Expected ${TRACE_MIME} to hold a JSON array of trace events.`;
+    root.textContent = `SplitReason: this output is not a trace. Expected ${TRACE_MIME} to hold a JSON object { "events": [...] } of trace events.`;
     element.replaceChildren(root);
     return;
   }

@@ -27,8 +27,9 @@ export interface PanelHtmlOptions {
  *   (`el.style.top = …`); CSP governs markup and setAttribute('style'), not the CSSOM. The
  *   string from `katex.renderToString` would need `style-src-attr 'unsafe-inline'`, which lets
  *   any injected markup restyle the panel. What KaTeX still writes with setAttribute('style')
- *   is blocked and harmless: the colour of a parse error (panel.css colours .katex-error with
- *   the theme) and the width of a few SVG glyphs whose wrapper span already has that width.
+ *   is blocked and harmless: the width of a few SVG glyphs whose wrapper span already has that
+ *   width. (Parse errors, whose colour KaTeX would set that way, are shown by render/math.ts in
+ *   a span of its own that panel.css colours.)
  *   The toolkit's components style themselves with constructable stylesheets, which CSP does
  *   not govern either.
  * - font-src ${cspSource}: KaTeX's fonts from dist/webview/katex/fonts.

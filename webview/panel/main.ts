@@ -5,6 +5,7 @@
 import { PROTOCOL_VERSION, type WebviewToHost } from '../protocol';
 import { TraceView } from '../render/traceView';
 import { createToolbar } from './actions';
+import { clearNotice, renderNotice } from './notice';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -20,6 +21,11 @@ if (!traceEl || !toolbarEl) {
 const vscode = acquireVsCodeApi();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
 const view = new TraceView(traceEl);
+const noticeEl = document.createElement('div');
+noticeEl.className = 'sr-notice';
+noticeEl.setAttribute('role', 'alert');
+noticeEl.hidden = true;
+traceEl.append(noticeEl);
 let running = false;
 const toolbar = createToolbar(toolbarEl, post, () => ({
   problem: view.model.problem,
@@ -50,13 +56,17 @@ const schedule = (): void => {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data;
   if (typeof msg !== 'object' || msg === null) return;
-  const m = msg as { type?: unknown; events?: unknown; problem?: unknown; running?: unknown };
+  const m = msg as { type?: unknown; events?: unknown; problem?: unknown; running?: unknown; title?: unknown; message?: unknown; actions?: unknown };
   switch (m.type) {
     case 'events':
       if (Array.isArray(m.events)) view.apply(m.events);
       break;
     case 'reset':
       view.reset(typeof m.problem === 'string' ? m.problem : '');
+      clearNotice(noticeEl);
+      break;
+    case 'notice':
+      renderNotice(noticeEl, m, post);
       break;
     case 'state':
       running = m.running === true;

@@ -7,6 +7,7 @@ import type { Block } from '../trace/blockStream';
 import { parseInline, type InlineItem } from '../trace/inline';
 import { isFailed, type SegmentInfo, type SegmentTable } from '../trace/segments';
 import { renderMath } from './math';
+import { segmentedTex, texSegmentOf, type TexPiece } from './segmentTex';
 
 export interface BlockContext {
   segments: SegmentTable;
@@ -121,19 +122,40 @@ class Builder {
     }
   }
 
-  /** Math is typeset whole: it belongs to the offloaded segment when one wrote any of it. */
+  /**
+   * Math is typeset once. A formula one segment wrote belongs to it; in a formula several wrote,
+   * the large model's pieces are wrapped (segmentTex.ts) and tinted inside the typeset math.
+   * When they cannot be wrapped, the whole formula belongs to the offloaded segment.
+   */
   private math(start: number, end: number, tex: string, display: boolean): void {
-    let owner = this.segAt(start);
+    const texStart = start + Math.max(0, this.text.slice(start, end).indexOf(tex));
+    const pieces: TexPiece[] = [];
     for (const s of this.spans) {
-      if (s.start < end && s.end > start && s.end > s.start && this.ctx.segments.get(s.seg)?.source === 'big') {
-        owner = s.seg;
-        break;
-      }
+      const a = Math.max(s.start, texStart);
+      const b = Math.min(s.end, texStart + tex.length);
+      if (b > a) pieces.push({ seg: s.seg, text: this.text.slice(a, b) });
     }
+    const isBig = (seg: number): boolean => this.ctx.segments.get(seg)?.source === 'big';
+    let owner = pieces.find((p) => !isBig(p.seg))?.seg ?? this.segAt(start);
+    let segmented: string | null = null;
+    if (pieces.some((p) => p.seg !== pieces[0].seg) && pieces.some((p) => isBig(p.seg))) {
+      segmented = segmentedTex(pieces, (seg) => seg !== owner && isBig(seg));
+    }
+    if (segmented === null) owner = pieces.find((p) => isBig(p.seg))?.seg ?? owner;
     const el = this.segmentSpan(owner, null, display ? 'div' : 'span');
     el.classList.add(display ? 'sr-display' : 'sr-math');
     if (tex.startsWith('\\boxed{')) el.classList.add('sr-boxed');
-    el.append(renderMath(tex, display, this.text.slice(start, end)));
+    el.append(renderMath(tex, display, this.text.slice(start, end), segmented));
+    if (segmented !== null) {
+      for (const inner of el.querySelectorAll<HTMLElement>('[class*="sr-texseg-"]')) {
+        const seg = texSegmentOf(inner.className);
+        if (seg === null) continue;
+        const info = this.ctx.segments.get(seg);
+        inner.classList.add(...segmentClass(info).split(' '));
+        inner.dataset.seg = String(seg);
+        if (info && !info.end) this.ctx.live(seg, inner);
+      }
+    }
     this.parent.append(el);
   }
 

@@ -7,6 +7,8 @@ export function renderStats(el: HTMLElement, model: TraceModel): void {
   const big = s ? s.bigTokens : model.endedTokens.big;
   const fraction = s ? s.offloadFraction : small + big > 0 ? big / (small + big) : 0;
   const device = s?.device || model.start?.device || '';
+  // Nothing was generated (a notice instead of a solve): no row of zeros.
+  el.hidden = !s && !model.kinds.small && !model.kinds.big;
   const stats: [string, string, string][] = [
     ['local', 'Local', `${small.toLocaleString('en-US')} tok`],
     ['offloaded', 'Offloaded', `${big.toLocaleString('en-US')} tok`],

@@ -5,11 +5,11 @@
  * frame depends on what arrived in that frame, not on how long the trace already is.
  * The panel and the notebook renderer both use this class.
  */
-import { extractBoxed } from '../../src/split/events';
 import type { Block, Part } from '../trace/blockStream';
 import { TraceModel } from '../trace/model';
 import { isFailed, SegmentTable } from '../trace/segments';
 import { renderBlock, type BlockContext } from './blockDom';
+import { endCard } from './endCard';
 import { BlockList } from './blockList';
 import { renderLegend } from './legend';
 import { renderMath } from './math';
@@ -80,6 +80,8 @@ export class TraceView {
     this.parts.blocks.answer.clear();
     for (const el of [this.parts.notes, this.parts.final]) el.replaceChildren();
     this.parts.final.hidden = true;
+    this.parts.final.className = 'sr-final';
+    delete this.parts.final.dataset.end;
     this.parts.think.classList.add('sr-empty');
     this.parts.ignored.hidden = true;
     this.root.classList.remove('sr-done');
@@ -94,11 +96,9 @@ export class TraceView {
     const t0 = performance.now();
     const m = this.model;
     const changes = m.takeChanges();
-    if (changes.start) {
-      renderProblem(this.parts.problem, m.problem);
-      renderLegend(this.parts.legend, m.start);
-    }
-    if (changes.start || changes.stats) renderStats(this.parts.stats, m);
+    if (changes.start) renderProblem(this.parts.problem, m.problem);
+    if (changes.start || changes.kinds) renderLegend(this.parts.legend, m.start, m.kinds);
+    if (changes.start || changes.stats || changes.kinds) renderStats(this.parts.stats, m);
     for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
     if (changes.done) this.renderDone();
     if (m.ignored > 0) {
@@ -177,23 +177,25 @@ export class TraceView {
     const done = m.done;
     if (!done) return;
     this.root.classList.add('sr-done');
-    const answer = done.answer ?? extractBoxed(m.rawText);
+    const card = endCard(done, m.rawText);
     const final = this.parts.final;
+    final.className = `sr-final sr-final-${card.kind}`;
+    final.dataset.end = card.kind;
     const label = document.createElement('span');
     label.className = 'sr-final-label';
-    if (answer !== null) {
-      label.textContent = 'Answer';
-      const tex = `\\boxed{${answer}}`;
+    label.textContent = card.title;
+    if (card.answer !== null) {
       const math = document.createElement('span');
       math.className = 'sr-final-math';
-      math.append(renderMath(tex, false, answer));
+      math.append(renderMath(`\\boxed{${card.answer}}`, false, card.answer));
       final.replaceChildren(label, math);
     } else {
-      label.textContent = 'No final answer';
-      final.replaceChildren(label);
+      const detail = document.createElement('span');
+      detail.className = 'sr-final-detail';
+      detail.textContent = card.detail;
+      final.replaceChildren(label, detail);
     }
     final.hidden = false;
-    if (done.reason !== 'eos') this.note('sr-warning', `Stopped: ${done.reason}`);
   }
 
   private note(kind: string, message: string): void {

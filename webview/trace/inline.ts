@@ -97,7 +97,7 @@ export function parseInline(s: string, from = 0): InlineParse {
           emit({ kind: 'math', start: i, end: close + 2, tex: s.slice(i + 2, close), display: true });
         }
       } else {
-        const found = isSpace(s[i + 1]) || i < dollarFailEnd ? undefined : findInlineDollar(s, i + 1);
+        const found = isSpace(s[i + 1]) ? wholeLineDollar(s, i, from) : i < dollarFailEnd ? undefined : findInlineDollar(s, i + 1);
         if (found === undefined || found.close < 0) {
           if (found !== undefined) dollarFailEnd = found.failAt;
           i += 1;
@@ -164,6 +164,28 @@ function findInlineDollar(s: string, from: number): { close: number; failAt: num
     }
   }
   return { close: -1, failAt: s.length };
+}
+
+/** After the closing `$` of a line that is one formula: nothing, or sentence punctuation. */
+const LINE_END = /^[\s.,;:!?]*$/;
+
+/**
+ * Inline math padded with spaces (`$  4042 - 129 = 3913$`, as the toy pair writes it) where it
+ * is unambiguous: the `$` opens the line, the next `$` closes it and ends the line. Pandoc's
+ * rule (findInlineDollar) refuses the padding so that "$5 and $6" stays text; a line that is
+ * one formula cannot be a price.
+ */
+function wholeLineDollar(s: string, open: number, from: number): { close: number; failAt: number } | undefined {
+  if (s.slice(from, open).trim() !== '') return undefined;
+  for (let j = open + 1; j < s.length; j++) {
+    const c = s[j];
+    if (c === '\\') j++;
+    else if (c === '$') {
+      if (s[j + 1] === '$' || s.slice(open + 1, j).trim() === '' || !LINE_END.test(s.slice(j + 1))) return undefined;
+      return { close: j, failAt: -1 };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -7,8 +7,17 @@ import { BlockStream } from './blockStream';
 import { sanitizeEvent } from './sanitize';
 import { SegmentTable } from './segments';
 
+/** Which kinds of segment the trace holds: the legend explains only those. */
+export interface SegmentKinds {
+  small: boolean;
+  big: boolean;
+  failed: boolean;
+}
+
 export interface Changes {
   start: boolean;
+  /** A kind of segment appeared for the first time. */
+  kinds: boolean;
   stats: boolean;
   /** Segments that ended since the last frame (their look may change: failed, no longer pending). */
   ended: number[];
@@ -16,7 +25,7 @@ export interface Changes {
   errors: ErrorEvent[];
 }
 
-const noChanges = (): Changes => ({ start: false, stats: false, ended: [], done: false, errors: [] });
+const noChanges = (): Changes => ({ start: false, kinds: false, stats: false, ended: [], done: false, errors: [] });
 
 export class TraceModel {
   segments = new SegmentTable();
@@ -33,6 +42,7 @@ export class TraceModel {
   /** Events that were not valid trace events and were skipped. */
   ignored = 0;
   eventCount = 0;
+  kinds: SegmentKinds = { small: false, big: false, failed: false };
   private changes = noChanges();
 
   constructor(problem = '') {
@@ -55,6 +65,12 @@ export class TraceModel {
     return c;
   }
 
+  private sawKind(kind: keyof SegmentKinds): void {
+    if (this.kinds[kind]) return;
+    this.kinds[kind] = true;
+    this.changes.kinds = true;
+  }
+
   private applyOne(e: TraceEvent): void {
     this.eventCount++;
     switch (e.type) {
@@ -65,6 +81,7 @@ export class TraceModel {
         break;
       case 'segment':
         this.segments.begin(e.id, e.source, e.trigger);
+        this.sawKind(e.source);
         this.stream.mark(e.id);
         break;
       case 'text':
@@ -74,6 +91,7 @@ export class TraceModel {
       case 'segmentEnd': {
         const info = this.segments.finish(e);
         if (info) {
+          if (e.reason === 'failed') this.sawKind('failed');
           this.endedTokens[info.source] += e.tokens;
           this.changes.ended.push(e.id);
           if (!this.stats) this.changes.stats = true;

@@ -7,6 +7,7 @@ import type {
   DoneReason,
   SegmentEndReason,
   SegmentSource,
+  TokenLimit,
   TraceEvent,
   Trigger,
 } from '../../src/split/events';
@@ -17,6 +18,7 @@ const END_REASONS: readonly SegmentEndReason[] = [
   'offload', 'handback', 'cap', 'budget', 'big-eos', 'failed', 'eos', 'max-tokens', 'timeout', 'cancelled', 'error',
 ];
 const DONE_REASONS: readonly DoneReason[] = ['eos', 'max-tokens', 'timeout', 'cancelled', 'error'];
+const TOKEN_LIMITS: readonly TokenLimit[] = ['budget', 'context'];
 
 type Fields = Record<string, unknown>;
 
@@ -81,7 +83,13 @@ export function sanitizeEvent(x: unknown): TraceEvent | null {
     }
     case 'done':
       if (!oneOf(DONE_REASONS, x.reason)) return null;
-      return { type: 'done', answer: str(x.answer) ? x.answer : null, reason: x.reason };
+      return {
+        type: 'done',
+        answer: str(x.answer) ? x.answer : null,
+        reason: x.reason,
+        ...(oneOf(TOKEN_LIMITS, x.limit) ? { limit: x.limit } : {}),
+        ...(num(x.limitTokens) ? { limitTokens: x.limitTokens } : {}),
+      };
     case 'error':
       return { type: 'error', message: optStr(x.message) ?? 'unknown error', recoverable: x.recoverable === true };
     default:

@@ -3,6 +3,7 @@
  * carry segment ids, so a hover or a late `segmentEnd` always reads the current state here.
  */
 import type { SegmentEndEvent, SegmentSource, StartEvent, Trigger } from '../../src/split/events';
+import { shortModelName } from './modelName';
 
 export interface SegmentInfo {
   id: number;
@@ -40,13 +41,15 @@ export const isOffloaded = (s: SegmentInfo | undefined): boolean => s?.source ==
 
 /** The lines of a segment's hover card. */
 export function describeSegment(s: SegmentInfo, start: StartEvent | null): string[] {
-  const model = s.end?.model || (s.source === 'big' ? start?.bigModel : start?.smallModel) || (s.source === 'big' ? 'large model' : 'local model');
+  const full = s.end?.model || (s.source === 'big' ? start?.bigModel : start?.smallModel) || '';
+  const model = full ? shortModelName(full) : s.source === 'big' ? 'large model' : 'local model';
   const lines: string[] = [];
   if (s.source === 'big') {
     lines.push(isFailed(s) ? `Offload to ${model} failed` : `Offloaded to ${model}`);
   } else {
     lines.push(`Local model ${model}`);
   }
+  if (full && full !== model) lines.push(full);
   lines.push(`Trigger: ${s.trigger}`);
   if (s.end) {
     lines.push(`${s.end.tokens} tokens in ${formatMs(s.end.ms)}`);

@@ -46,6 +46,14 @@ export function setUserSettings(server: CodeServer, values: Record<string, unkno
   writeFileSync(file, JSON.stringify(current, null, 2));
 }
 
+/** Sets the colour theme (a theme's label, e.g. 'Default Light Modern'); VS Code applies it live. */
+export function setTheme(server: CodeServer, theme: string): void {
+  const file = join(server.scratch, 'user-data', 'User', 'settings.json');
+  const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  current['workbench.colorTheme'] = theme;
+  writeFileSync(file, JSON.stringify(current, null, 2));
+}
+
 export async function openWorkbench(ctx: UiContext): Promise<void> {
   await ctx.page.goto(ctx.server.pageUrl(ctx.extension === 'development' ? { extensionDevelopmentPath: REPO } : undefined));
   await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

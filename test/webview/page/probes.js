@@ -105,6 +105,22 @@
       for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeType === 3) text += n.data;
       return text;
     },
+    /**
+     * What a reader sees tinted as offloaded: the visible text of every `.sr-big` element that is
+     * not inside another, in document order, with the segment that owns it.
+     */
+    tinted(selector) {
+      const skipMathml = (n) => (n.nodeType === 1 && n.classList.contains('katex-mathml') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT);
+      const visible = (el) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, { acceptNode: skipMathml });
+        let text = '';
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeType === 3) text += n.data;
+        return text;
+      };
+      return [...document.querySelectorAll(`${selector} .sr-big`)]
+        .filter((el) => !el.parentElement.closest('.sr-big') && !el.closest('.sr-legend') && !el.closest('.katex-mathml'))
+        .map((el) => ({ seg: Number(el.dataset.seg), text: visible(el), background: getComputedStyle(el).backgroundColor }));
+    },
     count(selector) {
       return document.querySelectorAll(selector).length;
     },

@@ -1,0 +1,37 @@
+/**
+ * Settings that would silently do nothing: a large-model base URL while the provider is one
+ * that does not use it (the default, `local`). Warned once per URL, with the fix as an action.
+ */
+import * as vscode from 'vscode';
+import type { Log } from './log';
+
+const WARNED_KEY = 'splitreason.warnedUnusedBaseUrl';
+/** The providers that read splitreason.largeModel.baseUrl. */
+const URL_PROVIDERS = ['openai-completions', 'openai-chat'];
+
+export function watchUnusedBaseUrl(state: vscode.Memento, log: Log): vscode.Disposable {
+  void check(state, log);
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('splitreason.largeModel')) void check(state, log);
+  });
+}
+
+async function check(state: vscode.Memento, log: Log): Promise<void> {
+  const config = vscode.workspace.getConfiguration('splitreason');
+  const provider = config.get<string>('largeModel.provider') ?? 'local';
+  const baseUrl = (config.get<string>('largeModel.baseUrl') ?? '').trim();
+  if (!baseUrl || URL_PROVIDERS.includes(provider) || state.get(WARNED_KEY) === baseUrl) return;
+  await state.update(WARNED_KEY, baseUrl);
+  const message = `splitreason.largeModel.baseUrl is set to ${baseUrl}, but splitreason.largeModel.provider is "${provider}", which does not use a URL: the offloaded steps do not go to that API. Switch the provider to the OpenAI-compatible API?`;
+  log.warn(message);
+  const choice = await vscode.window.showWarningMessage(`SplitReason: ${message}`, 'Use OpenAI-Compatible API', 'Configure Large Model');
+  if (choice === 'Use OpenAI-Compatible API') {
+    // Where the URL was set (a workspace's settings, else the user's).
+    const where = config.inspect('largeModel.baseUrl');
+    const target = where?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : where?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await config.update('largeModel.provider', 'openai-completions', target);
+    log.info('largeModel.provider set to openai-completions, as splitreason.largeModel.baseUrl asks');
+  } else if (choice === 'Configure Large Model') {
+    await vscode.commands.executeCommand('splitreason.configureLargeModel');
+  }
+}
