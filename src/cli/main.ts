@@ -6,6 +6,7 @@ import { serveCommand } from './serve';
 import { solveCommand } from './solve';
 import { evalCommand } from './eval';
 import { benchCommand } from './bench';
+import { checkCommand } from './check';
 
 type Verb = (argv: string[]) => Promise<number>;
 
@@ -15,6 +16,7 @@ const VERBS: Record<string, { run: Verb; summary: string }> = {
   bench: { run: benchCommand, summary: 'engine and hand-back benchmarks, printed as ratios' },
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
   serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
+  check: { run: checkCommand, summary: "check a student's solution step by step with a computer algebra system" },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
 };
 
