@@ -15,6 +15,7 @@ import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './comma
 import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
+import { CHECK_COMMAND, SolutionCheck } from './checkSolution';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   status.update({ model: settingLabel(initial.smallModel), device: initial.device });
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  const check = new SolutionCheck();
   context.subscriptions.push(
     log,
     status,
@@ -52,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
     createNotebookController(deps),
+    check,
+    command(CHECK_COMMAND, (arg) => check.run(arg)),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
       status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });
