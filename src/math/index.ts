@@ -22,3 +22,4 @@
 export { SolutionChecker, checkSolution, type StepCheck, type Verdict } from './judge';
 export { statements, type Statement, type Part } from './extract';
 export { hintProblem, firstIncorrect, type HintRequest } from './hint';
+export { VERDICTS } from './verdict';

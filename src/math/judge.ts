@@ -8,7 +8,9 @@ import { type Comparison, compareExpressions, compareNumbers, sampleEnvs } from 
 import { KNOWN_HEADS, Rat, evalExact, freeSymbols, heads } from './exact';
 import { type Part, type Statement, isAllMath, normalize, readable, statements } from './extract';
 
-export type Verdict = 'correct' | 'incorrect' | 'unknown';
+import type { Verdict } from './verdict';
+
+export type { Verdict };
 
 export interface StepCheck {
   verdict: Verdict;
@@ -18,6 +20,8 @@ export interface StepCheck {
   expected?: string;
   /** Offset in the line where the first false part starts (after the last `=` the checker accepts); set when incorrect. */
   falseFrom?: number;
+  /** When unknown because a later part of an accepted chain is unreadable (`= 1 \\times  =`): where reading stopped. */
+  unreadableFrom?: number;
 }
 
 interface Expr {
@@ -226,7 +230,7 @@ export class SolutionChecker {
     const exprs: Expr[] = [];
     for (const [i, p] of s.parts.entries()) {
       const e = i === 0 && continuation ? this.lastExpr : readExpr(p);
-      if (!e) return unknown(`The checker cannot read "${p.text}".`);
+      if (!e) return { ...unknown(`The checker cannot read "${p.text}".`), ...(i > 0 ? { unreadableFrom: p.start } : {}) };
       exprs.push(e);
     }
     this.lastExpr = exprs.at(-1);

@@ -5,7 +5,7 @@
  * rejection.
  */
 import * as vscode from 'vscode';
-import { solve, type DoneReason, type TraceEvent } from '../split';
+import { solve, withChecks, type DoneReason, type TraceEvent } from '../split';
 import type { LocalModel } from '../engine';
 import type { BigModelProvider } from '../providers';
 import type { Lease } from './leases';
@@ -108,7 +108,8 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
     log.info(
       `sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${bigT ?? (big ? "the API's default" : 'n/a')}`,
     );
-    const events = solve({
+    // Each equation line of the trace gets the CAS checker's verdict (a `check` event) as it completes.
+    const events = withChecks(solve({
       problem,
       small: model,
       big,
@@ -119,7 +120,7 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       prices: settings.prices,
       signal,
       smallName: small.label,
-    });
+    }));
     for await (const ev of events) {
       run.push(ev);
       logEvent(log, ev);
