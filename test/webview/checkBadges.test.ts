@@ -37,23 +37,22 @@ interface BadgeProbe {
   title: string;
 }
 
-const readBadges = (p: WebviewPage) =>
-  p.page.evaluate(() =>
-    [...document.querySelectorAll('.sr-checks .sr-check')].map((li) => {
-      const mark = li.querySelector('.sr-check-badge') as HTMLElement;
-      return {
-        classes: li.className,
-        seg: (li as HTMLElement).dataset.seg,
-        mark: mark.textContent ?? '',
-        markColor: getComputedStyle(mark).color,
-        label: mark.getAttribute('aria-label'),
-        lineClasses: li.querySelector('.sr-check-line')?.className ?? '',
-        line: li.querySelector('.sr-check-line')?.textContent ?? '',
-        expected: li.querySelector('.sr-check-expected')?.textContent ?? null,
-        title: (li as HTMLElement).title,
-      };
-    }),
-  ) as Promise<BadgeProbe[]>;
+// Evaluated in the page (a string: this file is compiled without the DOM library).
+const READ_BADGES = `[...document.querySelectorAll('.sr-checks .sr-check')].map((li) => {
+  const mark = li.querySelector('.sr-check-badge');
+  return {
+    classes: li.className,
+    seg: li.dataset.seg,
+    mark: mark.textContent,
+    markColor: getComputedStyle(mark).color,
+    label: mark.getAttribute('aria-label'),
+    lineClasses: li.querySelector('.sr-check-line').className,
+    line: li.querySelector('.sr-check-line').textContent,
+    expected: li.querySelector('.sr-check-expected')?.textContent ?? null,
+    title: li.title,
+  };
+})`;
+const readBadges = (p: WebviewPage) => p.page.evaluate(READ_BADGES) as Promise<BadgeProbe[]>;
 
 const rgb = (css: string) => (/rgb\((\d+), (\d+), (\d+)\)/.exec(css) ?? []).slice(1).map(Number);
 
@@ -84,6 +83,20 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
   await p.send({ type: 'reset', problem: 'Next' });
   await p.send({ type: 'events', events: EVENTS.slice(0, 3) as never[] });
   assert.equal((await readBadges(p)).length, 0);
-  assert.equal(await p.page.evaluate(() => (document.querySelector('.sr-checks') as HTMLElement).hidden), true);
+  assert.equal(await p.page.evaluate(`document.querySelector('.sr-checks').hidden`), true);
   await p.close();
+});
+
+test('the notebook renderer shows the same badges as the panel', async () => {
+  const nb = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, DARK);
+  await nb.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
+  await nb.probe('renderNotebook', EVENTS, 'application/vnd.splitreason.trace+json');
+  const panel = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
+  await panel.send({ type: 'events', events: EVENTS as never[] });
+  const html = await nb.probe<string>('normalizedHtml', '#output .sr-checks');
+  assert.equal(html, await panel.probe('normalizedHtml', '#sr-trace .sr-checks'));
+  assert.match(html, /✗/);
+  assert.deepEqual(nb.pageErrors, []);
+  await nb.close();
+  await panel.close();
 });
