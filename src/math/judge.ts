@@ -178,11 +178,15 @@ export class SolutionChecker {
     return { verdict: 'correct', message: results.map((r) => r.message).join(' ') };
   }
 
-  /** In a simplify problem a bare expression line is the next form of the previous expression. */
+  /**
+   * In a simplify problem a bare algebraic line is the next form of the previous expression
+   * (`x^2 - 5x + 3x - 15` after `(x+3)(x-5)`). Bare arithmetic is not: `47 × 80` alone is
+   * more likely a side calculation than a claim that it equals what came before.
+   */
   private loneExpression(line: string): StepCheck | undefined {
     if (this.mode !== 'simplify' || !this.lastExpr || !isAllMath(line)) return undefined;
     const runs = mathRuns(line);
-    if (runs.length !== 1) return undefined;
+    if (runs.length !== 1 || !readExpr(runs[0])?.vars.length) return undefined;
     return this.checkStatement({ parts: [{ text: '', start: runs[0].start }, runs[0]], start: runs[0].start, otherRelation: false });
   }
 

@@ -58,6 +58,9 @@ test('a continuation line is judged against the expression before it', () => {
   assert.deepEqual(r.map((x) => x.verdict), ['correct', 'incorrect']);
   assert.equal(r[1].expected, 'x^2-2x-15');
   assert.equal(r[1].falseFrom, 2);
+  // a bare algebraic line in a simplify problem is the next form; bare arithmetic is a side calculation
+  assert.deepEqual(checkSolution('Expand $(x+3)(x-5)$.', ['$x^2 - 5x + 3x + 15$']).map((x) => x.verdict), ['incorrect']);
+  assert.deepEqual(checkSolution('Compute $47 \\times 86$.', ['$47 \\times 80$', '$47 \\times 6$']).map((x) => x.verdict), ['unknown', 'unknown']);
 });
 
 test('a chain points at its first false part', () => {
