@@ -3,6 +3,7 @@
  * Types only, so the host can `import type` them without pulling browser code.
  */
 import type { TraceEvent } from '../src/split/events';
+import type { Verdict } from '../src/math/verdict';
 
 /** Bumped when a message changes shape; the webview reports it in `ready`. */
 export const PROTOCOL_VERSION = 1;
@@ -13,7 +14,11 @@ export type HostToWebview =
   /** Clears the panel for a new solve or a replayed trace. */
   | { type: 'reset'; problem?: string }
   /** Whether a solve is running: enables Stop, disables Solve again. */
-  | { type: 'state'; running: boolean };
+  | { type: 'state'; running: boolean }
+  /** Tutor mode on or off (webview/tutor). */
+  | { type: 'tutor'; on: boolean }
+  /** The CAS checker's verdict on the student's attempt `id`. */
+  | { type: 'tutorVerdict'; id: number; verdict: Verdict; message: string; expected?: string };
 
 export type CopyFormat = 'markdown' | 'latex';
 
@@ -27,4 +32,6 @@ export type WebviewToHost =
   /** Markdown of the solution (the part after `</think>`, or the boxed answer) for the active editor. */
   | { type: 'insert'; text: string }
   /** The host holds the events and writes them as `.jsonl`. */
-  | { type: 'saveTrace' };
+  | { type: 'saveTrace' }
+  /** Tutor mode: judge the student's attempt after the steps shown so far. */
+  | { type: 'tutorCheck'; id: number; problem: string; steps: string[]; attempt: string };

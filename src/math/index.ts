@@ -19,7 +19,7 @@
  * - `unknown` whenever the checker is not sure (prose, inequalities, √2 = 1.414): never a false `incorrect`.
  * The CAS itself sits behind ./cas.ts alone, so it can be swapped.
  */
-export { SolutionChecker, checkSolution, type StepCheck, type Verdict } from './judge';
+export { SolutionChecker, checkSolution, checkAttempt, type StepCheck, type Verdict } from './judge';
 export { statements, type Statement, type Part } from './extract';
 export { hintProblem, firstIncorrect, type HintRequest } from './hint';
 export { VERDICTS } from './verdict';

@@ -319,3 +319,10 @@ export function checkSolution(problem: string, lines: readonly string[]): StepCh
   const checker = new SolutionChecker(problem);
   return lines.map((l) => checker.check(l));
 }
+
+/** A student's attempt at the next step, judged after the problem and the steps before it (tutor mode). */
+export function checkAttempt(problem: string, steps: readonly string[], attempt: string): StepCheck {
+  const checker = new SolutionChecker(problem);
+  for (const s of steps) checker.check(s);
+  return checker.check(attempt);
+}

@@ -16,6 +16,7 @@ import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
 import { CHECK_COMMAND, SolutionCheck } from './checkSolution';
+import { TUTOR_COMMAND, tutorCommand } from './tutorCommand';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     createNotebookController(deps),
     check,
     command(CHECK_COMMAND, (arg) => check.run(arg)),
+    command(TUTOR_COMMAND, (arg) => tutorCommand(deps, panels, arg)),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
       status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });

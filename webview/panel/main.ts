@@ -2,9 +2,10 @@
  * The solve panel (bundled to dist/webview/panel.js). Host messages feed the trace view;
  * rendering happens at most once per animation frame, however many event batches arrived.
  */
-import { PROTOCOL_VERSION, type WebviewToHost } from '../protocol';
+import { PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../protocol';
 import { TraceView } from '../render/traceView';
 import { createToolbar } from './actions';
+import { TutorView } from '../tutor/tutorView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -27,6 +28,10 @@ const toolbar = createToolbar(toolbarEl, post, () => ({
   answer: view.model.done?.answer ?? null,
 }));
 
+const tutor = new TutorView(document.body, post);
+toolbarEl.append(tutor.toggle);
+toolbarEl.after(tutor.el);
+
 /** Rendering time per frame; a bigger backlog continues in the next frame. */
 const FRAME_BUDGET_MS = 12;
 
@@ -38,6 +43,7 @@ const schedule = (): void => {
     scheduled = false;
     if (view.flush(FRAME_BUDGET_MS)) schedule();
     const m = view.model;
+    tutor.update({ problem: m.problem, rawText: m.rawText, done: m.done !== null });
     toolbar.update({
       running,
       hasProblem: m.problem.trim().length > 0,
@@ -57,7 +63,14 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
       break;
     case 'reset':
       view.reset(typeof m.problem === 'string' ? m.problem : '');
+      tutor.reset();
       break;
+    case 'tutor':
+      tutor.setOn((msg as { on?: unknown }).on === true);
+      break;
+    case 'tutorVerdict':
+      tutor.verdictArrived(msg as Extract<HostToWebview, { type: 'tutorVerdict' }>);
+      return;
     case 'state':
       running = m.running === true;
       break;
