@@ -63,7 +63,7 @@ test('tutor mode reveals the trace one step at a time, by keyboard, with hints a
   await p.page.keyboard.press('Enter');
   const [check] = (await p.posted()).filter((m) => m.type === 'tutorCheck') as Extract<WebviewToHost, { type: 'tutorCheck' }>[];
   assert.deepEqual({ ...check, steps: check.steps.length }, { type: 'tutorCheck', id: 1, problem: 'Compute $47 \\times 86 - 129$.', steps: 2, attempt: '$47 \\times 86 = 4032$' });
-  let seen = await answerAttempts(p, 0);
+  const seen = await answerAttempts(p, 0);
   assert.match(await text(p, '.sr-tutor-verdict'), /^✗ Not quite/);
   assert.doesNotMatch(await text(p, '.sr-tutor-verdict'), /4042/, 'the verdict does not give the answer away');
   await p.page.fill('.sr-tutor-input', '$47 \\times 86 = 3760 + 282 = 4042$');
