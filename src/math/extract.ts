@@ -67,8 +67,14 @@ function chainParts(p: Part): Part[] {
   return out;
 }
 
+/** `(x = 4)`: a statement in parentheses, as students write solution sets. */
+function unwrapParentheses(p: Part): Part {
+  const m = /^\(([^()]*=[^()]*)\)$/.exec(p.text);
+  return m ? { text: m[1], start: p.start + 1 } : p;
+}
+
 function statement(p: Part): Statement | undefined {
-  const t = trimPart(p);
+  const t = unwrapParentheses(trimPart(p));
   if (!/[0-9a-zA-Z]/.test(t.text)) return undefined;
   return { parts: chainParts(t), start: t.start, otherRelation: OTHER_RELATION.test(t.text) };
 }

@@ -84,6 +84,44 @@ function verifiedRoots(eq: Equation, variable: string): Rat[] | undefined {
   return out;
 }
 
+/**
+ * The degree of `lhs - rhs` as a polynomial in `variable`, from exact finite differences at
+ * 0…9 (the differences of a degree-d polynomial vanish from order d+1); undefined when it is
+ * not a polynomial of degree ≤ 8 there (a denominator, a root, another variable).
+ */
+function degreeIn(eq: Equation, variable: string): number | undefined {
+  let level: Rat[] = [];
+  for (let k = 0n; k < 10n; k++) {
+    const env = new Map([[variable, new Rat(k)]]);
+    const l = evalExact(eq.lhs.json, env);
+    const r = evalExact(eq.rhs.json, env);
+    if (!l || !r) return undefined;
+    level.push(l.sub(r));
+  }
+  for (let d = 0; level.length > 1; d++) {
+    if (level.every((x) => x.equals(level[0]))) return d;
+    level = level.slice(1).map((x, i) => x.sub(level[i]));
+  }
+  return undefined;
+}
+
+interface Solutions {
+  /** Rational solutions, each verified by substitution. */
+  roots: Rat[];
+  /** True when these are all the solutions: as many as the polynomial's degree. */
+  complete: boolean;
+}
+
+/** The rational solutions the CAS finds, plus small candidates that satisfy the equation. */
+function solutionsOf(eq: Equation, variable: string): Solutions {
+  const cas = verifiedRoots(eq, variable);
+  const roots = [...(cas ?? [])];
+  for (const c of CANDIDATES) if (satisfies(eq, variable, c) === true && !roots.some((r) => r.equals(c))) roots.push(c);
+  const degree = degreeIn(eq, variable);
+  const complete = degree !== undefined ? degree > 0 && roots.length === degree : cas !== undefined && roots.length === cas.length;
+  return { roots, complete };
+}
+
 /** true/false when substitution decides it exactly; undefined when a side cannot be evaluated there (division by zero, √2). */
 function satisfies(eq: Equation, variable: string, value: Rat): boolean | undefined {
   const env = new Map([[variable, value]]);
@@ -212,18 +250,16 @@ export class SolutionChecker {
     const eqVars = [...new Set([...eq.lhs.vars, ...eq.rhs.vars])];
     const text = formatSolutions(variable, values);
     if (eqVars.length !== 1 || eqVars[0] !== variable) return unknown(`Cannot compare ${text} with ${eq.text}.`);
-    const roots = verifiedRoots(eq, variable);
-    const expected = roots ? formatSolutions(variable, roots) : undefined;
+    const { roots, complete } = solutionsOf(eq, variable);
+    const expected = complete ? formatSolutions(variable, roots) : undefined;
     for (const v of values) {
       if (satisfies(eq, variable, v) === false) {
         return { verdict: 'incorrect', message: `${variable} = ${v.toText()} does not satisfy ${eq.text}${expected ? `; it gives ${expected}` : ''}.`, expected, falseFrom: start };
       }
     }
-    if (roots) {
-      const missing = roots.find((r) => !values.some((v) => v.equals(r)));
-      if (missing) return { verdict: 'incorrect', message: `${eq.text} also has ${variable} = ${missing.toText()}: it gives ${expected}.`, expected, falseFrom: start };
-      return { verdict: 'correct', message: `${text} solves ${eq.text}.` };
-    }
+    const missing = roots.find((r) => !values.some((v) => v.equals(r)));
+    if (missing) return { verdict: 'incorrect', message: `${eq.text} also has the solution ${variable} = ${missing.toText()}.`, expected: expected ?? `${variable} = ${missing.toText()}`, falseFrom: start };
+    if (complete && values.every((v) => satisfies(eq, variable, v) === true)) return { verdict: 'correct', message: `${text} solves ${eq.text}.` };
     return unknown(`${text} satisfies ${eq.text}, but the checker cannot tell whether solutions are missing.`);
   }
 
@@ -280,16 +316,18 @@ export class SolutionChecker {
     if (proportional(eq, before, vars)) return { verdict: 'correct', message: `Equivalent to ${before.text}.` };
     if (vars.length !== 1) return unknown(`The checker cannot decide whether ${eq.text} follows from ${before.text}.`);
     const [v] = vars;
-    const roots = verifiedRoots(before, v);
-    const expected = roots ? formatSolutions(v, roots) : undefined;
+    const old = solutionsOf(before, v);
+    const roots = old.roots;
+    const expected = old.complete ? formatSolutions(v, roots) : undefined;
     const given = eq.lhs.text.trim() === v && eq.rhs.vars.length === 0 ? evalExact(eq.rhs.json) : undefined;
-    const mine = given ? [given] : verifiedRoots(eq, v);
-    for (const r of mine ?? []) {
+    const ours = given ? { roots: [given], complete: true } : solutionsOf(eq, v);
+    const mine = ours.roots;
+    for (const r of mine) {
       if (satisfies(before, v, r) === false) {
         return { verdict: 'incorrect', message: `${eq.text} does not follow from ${before.text}: it gives ${formatSolutions(v, [r])}${expected ? `, the line before gives ${expected}` : ''}.`, expected, falseFrom: start };
       }
     }
-    for (const r of roots ?? []) {
+    for (const r of roots) {
       if (satisfies(eq, v, r) === false) {
         return { verdict: 'incorrect', message: `${eq.text} does not follow from ${before.text}, which gives ${expected}.`, expected, falseFrom: start };
       }
@@ -302,7 +340,7 @@ export class SolutionChecker {
       const which = inBefore ? `${before.text} has the solution ${v} = ${c.toText()}, which ${eq.text} loses` : `${eq.text} has the solution ${v} = ${c.toText()}, which ${before.text} does not`;
       return { verdict: 'incorrect', message: `${eq.text} does not follow from ${before.text}: ${which}.`, expected: expected ?? (inBefore ? `${v} = ${c.toText()}` : undefined), falseFrom: start };
     }
-    if (roots && mine && roots.length === mine.length && roots.every((r) => mine.some((m) => m.equals(r)))) {
+    if (old.complete && ours.complete && roots.length === mine.length && roots.every((r) => mine.some((m) => m.equals(r)))) {
       return { verdict: 'correct', message: `Same solutions as ${before.text} (${expected}).` };
     }
     return unknown(`The checker cannot decide whether ${eq.text} follows from ${before.text}.`);

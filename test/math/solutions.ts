@@ -175,7 +175,51 @@ function decimals(r: Rand, wrong: boolean): Solution {
   return { kind: 'decimals', problem, lines: [{ text: wrap(r, `${a} \\times ${b} = ${shown}`), truth: wrong ? 'incorrect' : 'correct' }, { text: 'That is the product.', truth: 'prose' }] };
 }
 
-const KINDS = [arithmetic, arithmeticChain, linearEquation, expansion, fractions, decimals];
+function quadratic(r: Rand, wrong: boolean): Solution {
+  const p = r.int(-9, 9);
+  let q = r.int(-9, 9);
+  if (p === q) q = p + 3;
+  const problem = `Solve $${poly2(1, -(p + q), p * q)} = 0$.`;
+  const wrongAt = wrong ? r.int(0, 1) : -1;
+  // step 0: factor; a sign slip factors with +q instead of -q
+  const q0 = wrongAt === 0 ? (q === 0 ? 5 : -q) : q;
+  const factor = (root: number) => (root === 0 ? 'x' : `(${linear(1, -root)})`);
+  const lines: Line[] = [{ text: wrap(r, `${factor(p)}${factor(q0)} = 0`), truth: wrongAt === 0 ? 'incorrect' : 'correct' }];
+  // step 1: the roots of the line before; a slip in one root
+  const roots = wrongAt === 1 ? [p, slip(r, q0)] : [p, q0];
+  if (wrongAt === 1 && roots[1] === p) roots[1] = p + 11;
+  lines.push({ text: r.pick([`$x = ${roots[0]}$ or $x = ${roots[1]}$`, `x = ${roots[0]} or x = ${roots[1]}`, `\\(x = ${roots[0]}\\) or \\(x = ${roots[1]}\\)`]), truth: wrongAt === 1 ? 'incorrect' : 'correct' });
+  return { kind: 'quadratic', problem, lines };
+}
+
+function rational(r: Rand, wrong: boolean): Solution {
+  const a = r.int(1, 9);
+  const problem = `Simplify $\\frac{x^2 - ${a * a}}{x - ${a}}$.`;
+  const b = wrong ? slip(r, a) : a;
+  const lines: Line[] = [
+    { text: wrap(r, `\\frac{x^2 - ${a * a}}{x - ${a}} = \\frac{(x - ${a})(x + ${a})}{x - ${a}}`), truth: 'correct' },
+    { text: wrap(r, `= ${linear(1, b)}`), truth: wrong ? 'incorrect' : 'correct' },
+  ];
+  return { kind: 'rational', problem, lines };
+}
+
+function distributive(r: Rand, wrong: boolean): Solution {
+  const a = r.int(2, 7), b = r.int(-9, 9) || 4, x = r.int(-10, 10);
+  const c = a * (x + b);
+  const problem = `Solve $${a}(${linear(1, b)}) = ${c}$.`;
+  const wrongAt = wrong ? r.int(0, 1) : -1;
+  // step 0: expand; the classic slip multiplies only the first term
+  const ab = wrongAt === 0 ? b : a * b;
+  const lines: Line[] = [{ text: wrap(r, `${linear(a, ab)} = ${c}`, r.pick(['', 'Expand:'])), truth: wrongAt === 0 ? 'incorrect' : 'correct' }];
+  const rhs = c - ab;
+  const shown = wrongAt === 1 ? slip(r, rhs) : rhs;
+  lines.push({ text: wrap(r, `${a}x = ${shown}`), truth: wrongAt === 1 ? 'incorrect' : 'correct' });
+  const g = gcd(shown, a);
+  lines.push({ text: wrap(r, `x = ${frac(shown / g, a / g)}`), truth: 'correct' });
+  return { kind: 'distributive', problem, lines };
+}
+
+const KINDS = [arithmetic, arithmeticChain, linearEquation, expansion, fractions, decimals, quadratic, rational, distributive];
 
 /** `count` solutions, cycling through the kinds; every second one has exactly one wrong step. */
 export function generateSolutions(count: number, seed = 12): Solution[] {
