@@ -71,6 +71,21 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
     assert.ok(panel.events.some((e) => e.type === 'text'), 'the hint streamed into the panel');
   });
 
+  it('checks a notebook cell', async () => {
+    const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, ['Problem: Compute $47 \\times 86$.', '$47 \\times 86 = 4032$', '$4032 = 4032$'].join('\n'), 'markdown');
+    const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
+    await vscode.window.showNotebookDocument(nb);
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    const editor = await waitFor('the cell editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'vscode-notebook-cell' && vscode.window.activeTextEditor);
+    const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution');
+    assert.equal(outcome?.uri, editor.document.uri.toString());
+    assert.deepEqual(outcome?.steps.map((s) => [s.line, s.verdict]), [[1, 'incorrect'], [2, 'correct']]);
+    const [d, ...rest] = vscode.languages.getDiagnostics(editor.document.uri);
+    assert.equal(rest.length, 0);
+    assert.equal(d.range.start.line, 1);
+    assert.match(d.message, /47 × 86 = 4042, not 4032\. Expected: 4042/);
+  });
+
   it('editing the document clears its verdicts', async () => {
     const { doc } = await openAndCheck(SOLUTION, 'markdown');
     assert.equal(vscode.languages.getDiagnostics(doc.uri).length, 1);
