@@ -3,6 +3,7 @@
  * Types only, so the host can `import type` them without pulling browser code.
  */
 import type { TraceEvent } from '../src/split/events';
+import type { Verdict } from '../src/math/verdict';
 
 /** Bumped when a message changes shape; the webview reports it in `ready`. */
 export const PROTOCOL_VERSION = 1;
@@ -15,7 +16,11 @@ export type HostToWebview =
   /** Whether a solve is running: enables Stop, disables Solve again. */
   | { type: 'state'; running: boolean }
   /** Instead of a trace (e.g. a problem outside the model's domain): a card with action buttons. */
-  | { type: 'notice'; title: string; message: string; actions: string[] };
+  | { type: 'notice'; title: string; message: string; actions: string[] }
+  /** Tutor mode on or off (webview/tutor). */
+  | { type: 'tutor'; on: boolean }
+  /** The CAS checker's verdict on the student's attempt `id`. */
+  | { type: 'tutorVerdict'; id: number; verdict: Verdict; message: string; expected?: string };
 
 export type CopyFormat = 'markdown' | 'latex';
 
@@ -31,7 +36,9 @@ export type WebviewToHost =
   /** The host holds the events and writes them as `.jsonl`. */
   | { type: 'saveTrace' }
   /** A notice's button, by its index in the notice's `actions`: the host knows what each does. */
-  | { type: 'noticeAction'; index: number };
+  | { type: 'noticeAction'; index: number }
+  /** Tutor mode: judge the student's attempt after the steps shown so far. */
+  | { type: 'tutorCheck'; id: number; problem: string; steps: string[]; attempt: string };
 
 /**
  * What a notebook cell's `application/vnd.splitreason.trace+json` output holds. An object: the

@@ -6,6 +6,7 @@ import { serveCommand } from './serve';
 import { solveCommand } from './solve';
 import { evalCommand } from './eval';
 import { convertCommand } from './convert';
+import { checkCommand } from './check';
 
 type Verb = (argv: string[]) => Promise<number>;
 
@@ -15,6 +16,7 @@ const VERBS: Record<string, { run: Verb; summary: string }> = {
   generate: { run: generateCommand, summary: 'stream a continuation from a local model folder' },
   serve: { run: serveCommand, summary: 'OpenAI-compatible server for a local model folder' },
   convert: { run: convertCommand, summary: 'convert a Hugging Face checkpoint (safetensors) into a model folder: q4, q4f16, fp16, fp32' },
+  check: { run: checkCommand, summary: "check a student's solution step by step with a computer algebra system" },
   'build-onnx': { run: buildOnnxCommand, summary: 'write an ONNX decoder from config.json + safetensors' },
 };
 

@@ -1,6 +1,6 @@
 /** `splitreason solve "PROBLEM"`: one problem, streamed to the terminal or as JSON trace events. */
 import { parseArgs } from 'node:util';
-import { solve } from '../split';
+import { solve, withChecks } from '../split';
 import { UsageError } from './args';
 import { SESSION_HELP, SESSION_OPTIONS, budgetsFrom, openSession, policyFrom, pricesFrom } from './sessionArgs';
 import { TraceWriter } from './traceWriter';
@@ -32,7 +32,7 @@ export async function solveCommand(argv: string[]): Promise<number> {
   try {
     const writer = new TraceWriter((s) => process.stdout.write(s), !!process.stdout.isTTY && !process.env.NO_COLOR);
     let failed = false;
-    for await (const e of solve({ problem, small: session.small, big: session.big, policy, budgets, prices, signal: ac.signal })) {
+    for await (const e of withChecks(solve({ problem, small: session.small, big: session.big, policy, budgets, prices, signal: ac.signal }))) {
       if (values.json) process.stdout.write(JSON.stringify(e) + '\n');
       else writer.write(e);
       if (e.type === 'done') failed = e.reason === 'error';

@@ -3,6 +3,8 @@
  * notebook renderer, CLI and eval consume. Every event is plain JSON so a saved `.jsonl`
  * trace replays identically everywhere.
  */
+import type { Verdict } from '../math/verdict';
+
 export type SegmentSource = 'small' | 'big';
 
 /** What made the controller hand a segment to the large model (or start a small one). */
@@ -84,7 +86,20 @@ export interface ErrorEvent {
   recoverable: boolean;
 }
 
-export type TraceEvent = StartEvent | SegmentEvent | TextEvent | SegmentEndEvent | StatsEvent | DoneEvent | ErrorEvent;
+/** The CAS checker's verdict on one completed equation line of the trace (src/split/checkEvents.ts). */
+export interface CheckEvent {
+  type: 'check';
+  /** The segment that wrote the line's first false part, else the one that completed the line. */
+  segment: number;
+  /** The line as written, tags removed. */
+  line: string;
+  verdict: Verdict;
+  /** What the CAS expected, when the verdict is incorrect. */
+  expected?: string;
+  message?: string;
+}
+
+export type TraceEvent = StartEvent | SegmentEvent | TextEvent | SegmentEndEvent | StatsEvent | DoneEvent | ErrorEvent | CheckEvent;
 
 /** The content of the last `\boxed{…}` in a text, braces balanced; null when there is none. */
 export function extractBoxed(text: string): string | null {

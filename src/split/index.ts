@@ -5,3 +5,5 @@ export { appendAndProbe, referenceHandback, type ProbeResult } from './handback'
 export { OPEN_TAG, CLOSE_TAG, HINT_SENTENCE, BOXED_SENTENCE, smallUserMessage, bigUserMessage, renderPrompt, stripTags } from './prompt';
 export type { Prices } from './stats';
 export { parseSplitConfig, DEFAULT_SPLIT_CONFIG, type SplitConfig } from './splitConfig';
+export { withChecks } from './checkEvents';
+export { verifyPoint, LineVerifier, type RewindPoint, type VerifyOptions } from './verifyPoint';

@@ -37,7 +37,8 @@ export async function askForProblem(domain: ModelDomain | null): Promise<string 
   return typed?.trim() || undefined;
 }
 
-export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknown): Promise<SolveOutcome> {
+/** `tutor`: the panel reveals the reasoning one step at a time (SplitReason: Tutor Me). */
+export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknown, opts: { tutor?: boolean } = {}): Promise<SolveOutcome> {
   const args: SolveArgs = typeof arg === 'object' && arg !== null ? (arg as SolveArgs) : {};
   const problem = typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem(activeDomain(deps.resolveContext, deps.log));
   if (!problem) return { status: 'cancelled' };
@@ -50,6 +51,7 @@ export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknow
   }
   const panel = await panels.forSolve(args.ifRunning ?? 'ask');
   if (!panel) return { status: 'cancelled' };
+  if (opts.tutor) panel.setTutor(true);
   return runSolve(deps, panel, problem);
 }
 

@@ -17,6 +17,8 @@ import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
 import { watchUnusedBaseUrl } from './settingsAdvice';
+import { CHECK_COMMAND, SolutionCheck } from './checkSolution';
+import { TUTOR_COMMAND, tutorCommand } from './tutorCommand';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   status.update({ model: settingLabel(initial.smallModel), device: initial.device });
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  const check = new SolutionCheck();
   context.subscriptions.push(
     log,
     status,
@@ -57,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.showLog', () => log.channel.show()),
     createNotebookController(deps),
     watchUnusedBaseUrl(context.globalState, log),
+    check,
+    command(CHECK_COMMAND, (arg) => check.run(arg)),
+    command(TUTOR_COMMAND, (arg) => tutorCommand(deps, panels, arg)),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
       status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });

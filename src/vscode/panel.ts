@@ -9,6 +9,7 @@ import type { TraceEvent } from '../split/events';
 import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
 import { panelHtml } from '../../webview/panel/html';
 import { serializeTrace } from './traceFile';
+import { checkAttempt } from '../math';
 import type { Log } from './log';
 import type { SolveNotice } from './domainNotice';
 
@@ -41,6 +42,7 @@ export class SolvePanel implements vscode.Disposable {
   private running = false;
   private current?: { abort: AbortController; finished: Promise<void> };
   private ready = false;
+  private tutor = false;
   private outbox: TraceEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
   private disposed = false;
@@ -195,6 +197,7 @@ export class SolvePanel implements vscode.Disposable {
           this.post({ type: 'reset', ...(this.problem !== undefined ? { problem: this.problem } : {}) });
           if (this.events.length) this.post({ type: 'events', events: [...this.events] });
           this.post({ type: 'state', running: this.running });
+          if (this.tutor) this.post({ type: 'tutor', on: true });
           this.postNotice();
           return;
         case 'noticeAction':
@@ -218,11 +221,28 @@ export class SolvePanel implements vscode.Disposable {
         case 'saveTrace':
           await this.saveTrace();
           return;
+        case 'tutorCheck':
+          this.judgeAttempt(m);
+          return;
       }
     } catch (e) {
       this.log.error(`panel action ${String(m.type)} failed: ${e instanceof Error ? e.message : String(e)}`);
       void vscode.window.showErrorMessage(`SplitReason: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Tutor mode on or off in the webview (kept across webview reloads). */
+  setTutor(on: boolean): void {
+    this.tutor = on;
+    this.post({ type: 'tutor', on });
+  }
+
+  /** The webview's tutor posts the student's attempt; the CAS checker runs here, in the host. */
+  private judgeAttempt(m: Extract<WebviewToHost, { type: 'tutorCheck' }>): void {
+    if (!Number.isSafeInteger(m.id) || typeof m.problem !== 'string' || typeof m.attempt !== 'string' || !Array.isArray(m.steps)) return;
+    const steps = m.steps.filter((x): x is string => typeof x === 'string');
+    const c = checkAttempt(m.problem, steps, m.attempt);
+    this.post({ type: 'tutorVerdict', id: m.id, verdict: c.verdict, message: c.message, ...(c.expected !== undefined ? { expected: c.expected } : {}) });
   }
 
   private async insert(text: string): Promise<void> {

@@ -5,7 +5,7 @@
  * rejection.
  */
 import * as vscode from 'vscode';
-import { solve, type DoneReason, type TraceEvent } from '../split';
+import { solve, withChecks, type DoneReason, type TraceEvent } from '../split';
 import type { StatsEvent } from '../split/events';
 import { withLimit } from './tokenLimit';
 import type { LocalModel } from '../engine';
@@ -129,7 +129,8 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
     log.info(
       `sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${bigT ?? (big ? "the API's default" : 'n/a')}`,
     );
-    const events = solve({
+    // Each equation line of the trace gets the CAS checker's verdict (a `check` event) as it completes.
+    const events = withChecks(solve({
       problem,
       small: model,
       big,
@@ -140,7 +141,7 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       prices: settings.prices,
       signal,
       smallName: small.label,
-    });
+    }));
     let stats: StatsEvent | undefined;
     let toldFailure = false;
     for await (const raw of events) {

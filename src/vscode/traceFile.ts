@@ -12,6 +12,7 @@ const REQUIRED: Record<TraceEvent['type'], Record<string, 'string' | 'number' | 
   stats: { smallTokens: 'number', bigTokens: 'number', offloadFraction: 'number', tokensPerSecond: 'number', costEstimate: 'number' },
   done: { reason: 'string' },
   error: { message: 'string', recoverable: 'boolean' },
+  check: { segment: 'number', line: 'string', verdict: 'string' },
 };
 
 export function serializeTrace(events: readonly TraceEvent[]): string {

@@ -19,6 +19,7 @@ import { uiTests } from './ui/tests';
 import { notebookTest } from './ui/notebook';
 import { toySolveTest } from './ui/toySolve';
 import { domainTest } from './ui/domain';
+import { checkDecorationsTest, tutorMeTest } from './ui/tutoring';
 import type { UiTest } from './ui/workbench';
 import { runPackagedTests, type Outcome } from './packaged';
 
@@ -108,7 +109,7 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, domainTest, ...uiTests, notebookTest], server, 'development', REPO)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, domainTest, ...uiTests, notebookTest, checkDecorationsTest, tutorMeTest], server, 'development', REPO)));
       } finally {
         await server.stop();
       }

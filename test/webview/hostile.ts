@@ -46,6 +46,22 @@ export function hostileCases(): HostileCase[] {
   const megabyte = buildMegabyteLine();
   return [
     {
+      name: 'check-badges',
+      events: trace(
+        [`$1 + 1 = 3$ ${img}\n`],
+        [],
+        [
+          { type: 'check', segment: 0, line: `$1 + 1 = 3$ ${img}`, verdict: 'incorrect', expected: `2 ${script}`, message: `1 + 1 = 2 ${svg}` },
+          { type: 'check', segment: 1, line: `${script} = ok`, verdict: 'correct' },
+          // malformed: each is dropped and counted, none renders
+          { type: 'check', segment: '0" onmouseover="window.__pwned=1', line: 'x', verdict: 'correct' },
+          { type: 'check', segment: 0, line: 'x', verdict: `<b>${img}</b>` },
+          { type: 'check', segment: 0, line: { toString: 'x' }, verdict: 'correct' },
+        ],
+      ),
+      literal: [`$1 + 1 = 3$ ${img}`, `expected 2 ${script}`, `${script} = ok`],
+    },
+    {
       name: 'script-and-img',
       events: trace(
         [`Step ${script} one\n`, `**bold ${img}** and ${svg}\n`, `$x ${img}$ and $\\text{${script}}$\n`],

@@ -2,10 +2,11 @@
  * The solve panel (bundled to dist/webview/panel.js). Host messages feed the trace view;
  * rendering happens at most once per animation frame, however many event batches arrived.
  */
-import { PROTOCOL_VERSION, type WebviewToHost } from '../protocol';
+import { PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../protocol';
 import { TraceView } from '../render/traceView';
 import { createToolbar } from './actions';
 import { clearNotice, renderNotice } from './notice';
+import { TutorView } from '../tutor/tutorView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,6 +34,10 @@ const toolbar = createToolbar(toolbarEl, post, () => ({
   answer: view.model.done?.answer ?? null,
 }));
 
+const tutor = new TutorView(document.body, post);
+toolbarEl.append(tutor.toggle);
+toolbarEl.after(tutor.el);
+
 /** Rendering time per frame; a bigger backlog continues in the next frame. */
 const FRAME_BUDGET_MS = 12;
 
@@ -44,6 +49,7 @@ const schedule = (): void => {
     scheduled = false;
     if (view.flush(FRAME_BUDGET_MS)) schedule();
     const m = view.model;
+    tutor.update({ problem: m.problem, rawText: m.rawText, done: m.done !== null });
     toolbar.update({
       running,
       hasProblem: m.problem.trim().length > 0,
@@ -64,10 +70,17 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
     case 'reset':
       view.reset(typeof m.problem === 'string' ? m.problem : '');
       clearNotice(noticeEl);
+      tutor.reset();
       break;
     case 'notice':
       renderNotice(noticeEl, m, post);
       break;
+    case 'tutor':
+      tutor.setOn((msg as { on?: unknown }).on === true);
+      break;
+    case 'tutorVerdict':
+      tutor.verdictArrived(msg as Extract<HostToWebview, { type: 'tutorVerdict' }>);
+      return;
     case 'state':
       running = m.running === true;
       break;

@@ -10,6 +10,7 @@ import { TraceModel } from '../trace/model';
 import { isFailed, SegmentTable } from '../trace/segments';
 import { renderBlock, type BlockContext } from './blockDom';
 import { endCard } from './endCard';
+import { CheckBadges } from './checkBadges';
 import { BlockList } from './blockList';
 import { renderLegend } from './legend';
 import { renderMath } from './math';
@@ -39,10 +40,12 @@ export class TraceView {
   private live = new Map<number, HTMLElement[]>();
   private closedCtx: BlockContext;
   private openCtx: BlockContext;
+  private readonly badges: CheckBadges;
 
   constructor(readonly root: HTMLElement, problem = '') {
     this.model = new TraceModel(problem);
     this.parts = buildSkeleton(root);
+    this.badges = new CheckBadges(root);
     attachTooltip(root, () => this.model);
     [this.closedCtx, this.openCtx] = this.contexts();
   }
@@ -84,6 +87,7 @@ export class TraceView {
     delete this.parts.final.dataset.end;
     this.parts.think.classList.add('sr-empty');
     this.parts.ignored.hidden = true;
+    this.badges.clear();
     this.root.classList.remove('sr-done');
   }
 
@@ -99,6 +103,7 @@ export class TraceView {
     if (changes.start) renderProblem(this.parts.problem, m.problem);
     if (changes.start || changes.kinds) renderLegend(this.parts.legend, m.start, m.kinds);
     if (changes.start || changes.stats || changes.kinds) renderStats(this.parts.stats, m);
+    if (changes.checks.length > 0) this.badges.add(changes.checks, m.segments);
     for (const e of changes.errors) this.note(e.recoverable ? 'sr-warning' : 'sr-error', e.message);
     if (changes.done) this.renderDone();
     if (m.ignored > 0) {

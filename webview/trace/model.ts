@@ -2,7 +2,7 @@
  * The state of one trace, fed event by event: segments, the block stream, stats, the outcome.
  * Pure (no DOM): the view asks it what changed since the last frame and renders only that.
  */
-import type { DoneEvent, ErrorEvent, StartEvent, StatsEvent, TraceEvent } from '../../src/split/events';
+import type { CheckEvent, DoneEvent, ErrorEvent, StartEvent, StatsEvent, TraceEvent } from '../../src/split/events';
 import { BlockStream } from './blockStream';
 import { sanitizeEvent } from './sanitize';
 import { SegmentTable } from './segments';
@@ -23,9 +23,11 @@ export interface Changes {
   ended: number[];
   done: boolean;
   errors: ErrorEvent[];
+  /** CAS verdicts on equation lines that arrived since the last frame. */
+  checks: CheckEvent[];
 }
 
-const noChanges = (): Changes => ({ start: false, kinds: false, stats: false, ended: [], done: false, errors: [] });
+const noChanges = (): Changes => ({ start: false, kinds: false, stats: false, ended: [], done: false, errors: [], checks: [] });
 
 export class TraceModel {
   segments = new SegmentTable();
@@ -35,6 +37,7 @@ export class TraceModel {
   stats: StatsEvent | null = null;
   done: DoneEvent | null = null;
   errors: ErrorEvent[] = [];
+  checks: CheckEvent[] = [];
   /** Every text event concatenated, markers included: the source for Copy and Insert. */
   rawText = '';
   /** Token counts from `segmentEnd`, for traces without `stats` events. */
@@ -110,6 +113,10 @@ export class TraceModel {
       case 'error':
         this.errors.push(e);
         this.changes.errors.push(e);
+        break;
+      case 'check':
+        this.checks.push(e);
+        this.changes.checks.push(e);
         break;
     }
   }

@@ -11,6 +11,7 @@ import type {
   TraceEvent,
   Trigger,
 } from '../../src/split/events';
+import { VERDICTS } from '../../src/math/verdict';
 
 const SOURCES: readonly SegmentSource[] = ['small', 'big'];
 const TRIGGERS: readonly Trigger[] = ['start', 'learned', 'entropy', 'cue', 'random', 'always', 'handback', 'cap', 'failed'];
@@ -92,6 +93,12 @@ export function sanitizeEvent(x: unknown): TraceEvent | null {
       };
     case 'error':
       return { type: 'error', message: optStr(x.message) ?? 'unknown error', recoverable: x.recoverable === true };
+    case 'check': {
+      if (!segmentId(x.segment) || !str(x.line) || !oneOf(VERDICTS, x.verdict)) return null;
+      const expected = optStr(x.expected);
+      const message = optStr(x.message);
+      return { type: 'check', segment: x.segment, line: x.line, verdict: x.verdict, ...(expected !== undefined ? { expected } : {}), ...(message !== undefined ? { message } : {}) };
+    }
     default:
       return null;
   }

@@ -1,0 +1,102 @@
+/**
+ * The CAS check badges in the real panel bundle under its production CSP: ✓ and ✗ per checked
+ * equation line, coloured by the segment that wrote the line's false part, the expected value
+ * shown, unknown verdicts without a badge, and cleared by a new solve.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebviewPage, sharedBrowser } from './harness';
+import { DARK, hexRgb } from './themes';
+
+const env = sharedBrowser();
+
+const EVENTS = [
+  { type: 'start', problem: 'Compute $47 \\times 86 - 129$.', smallModel: 'small', bigModel: 'big', device: 'cpu', policy: 'learned', time: 0 },
+  { type: 'segment', id: 1, source: 'small', trigger: 'start' },
+  { type: 'text', id: 1, text: '$47 \\times 86 = 4032$\n' },
+  { type: 'check', segment: 1, line: '$47 \\times 86 = 4032$', verdict: 'incorrect', expected: '4042', message: '47 × 86 = 4042, not 4032.' },
+  { type: 'segmentEnd', id: 1, tokens: 9, ms: 10, reason: 'offload' },
+  { type: 'segment', id: 2, source: 'big', trigger: 'learned' },
+  { type: 'text', id: 2, text: '$4042 - 129 = 3913$\n' },
+  { type: 'check', segment: 2, line: '$4042 - 129 = 3913$', verdict: 'correct', message: 'The arithmetic is right.' },
+  { type: 'text', id: 2, text: 'So $x = $ hmm\n' },
+  { type: 'check', segment: 2, line: 'So $x = $ hmm', verdict: 'unknown' },
+  { type: 'segmentEnd', id: 2, tokens: 9, ms: 10, reason: 'eos' },
+  { type: 'done', answer: '3913', reason: 'eos' },
+];
+
+interface BadgeProbe {
+  classes: string;
+  seg: string | undefined;
+  mark: string;
+  markColor: string;
+  label: string | null;
+  lineClasses: string;
+  line: string;
+  expected: string | null;
+  title: string;
+}
+
+// Evaluated in the page (a string: this file is compiled without the DOM library).
+const READ_BADGES = `[...document.querySelectorAll('.sr-checks .sr-check')].map((li) => {
+  const mark = li.querySelector('.sr-check-badge');
+  return {
+    classes: li.className,
+    seg: li.dataset.seg,
+    mark: mark.textContent,
+    markColor: getComputedStyle(mark).color,
+    label: mark.getAttribute('aria-label'),
+    lineClasses: li.querySelector('.sr-check-line').className,
+    line: li.querySelector('.sr-check-line').textContent,
+    expected: li.querySelector('.sr-check-expected')?.textContent ?? null,
+    title: li.title,
+  };
+})`;
+const readBadges = (p: WebviewPage) => p.page.evaluate(READ_BADGES) as Promise<BadgeProbe[]>;
+
+const rgb = (css: string) => (/rgb\((\d+), (\d+), (\d+)\)/.exec(css) ?? []).slice(1).map(Number);
+
+test('check events become ✓ / ✗ badges coloured by segment, with the expected value; unknown gets none', async () => {
+  const p = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
+  await p.send({ type: 'events', events: EVENTS as never[] });
+  const badges = await readBadges(p);
+  assert.equal(badges.length, 2, JSON.stringify(badges));
+  const [wrong, right] = badges;
+  assert.equal(wrong.mark, '✗');
+  assert.equal(wrong.classes, 'sr-check sr-check-incorrect');
+  assert.equal(wrong.seg, '1');
+  assert.match(wrong.lineClasses, /\bsr-small\b/, 'the ✗ sits in a small-model segment');
+  assert.equal(wrong.line, '$47 \\times 86 = 4032$');
+  assert.equal(wrong.expected, 'expected 4042');
+  assert.equal(wrong.title, '47 × 86 = 4042, not 4032.');
+  assert.deepEqual(rgb(wrong.markColor), hexRgb('#f85149'), 'the ✗ in the theme error colour');
+  assert.equal(right.mark, '✓');
+  assert.match(right.lineClasses, /\bsr-big\b/);
+  assert.equal(right.expected, null);
+  assert.deepEqual(rgb(right.markColor), hexRgb('#89d185'), 'the ✓ in the theme green');
+  assert.ok(right.label && wrong.label && right.label !== wrong.label, 'each badge is named for screen readers');
+  assert.deepEqual(p.pageErrors, []);
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.screenshot('check-badges.png');
+
+  // a new solve clears them
+  await p.send({ type: 'reset', problem: 'Next' });
+  await p.send({ type: 'events', events: EVENTS.slice(0, 3) as never[] });
+  assert.equal((await readBadges(p)).length, 0);
+  assert.equal(await p.page.evaluate(`document.querySelector('.sr-checks').hidden`), true);
+  await p.close();
+});
+
+test('the notebook renderer shows the same badges as the panel', async () => {
+  const nb = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, DARK);
+  await nb.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
+  await nb.probe('renderNotebook', EVENTS, 'application/vnd.splitreason.trace+json');
+  const panel = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
+  await panel.send({ type: 'events', events: EVENTS as never[] });
+  const html = await nb.probe<string>('normalizedHtml', '#output .sr-checks');
+  assert.equal(html, await panel.probe('normalizedHtml', '#sr-trace .sr-checks'));
+  assert.match(html, /✗/);
+  assert.deepEqual(nb.pageErrors, []);
+  await nb.close();
+  await panel.close();
+});
