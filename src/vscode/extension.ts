@@ -15,6 +15,7 @@ import { openTraceCommand, solveAgain, solveCommand, stopCommand } from './comma
 import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
+import { newNotebookCommand } from './newNotebook';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
+    command('splitreason.newNotebook', () => newNotebookCommand(context.extensionPath, context.extension.id)),
     createNotebookController(deps),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();

@@ -49,6 +49,10 @@ export function setUserSettings(server: CodeServer, values: Record<string, unkno
 export async function openWorkbench(ctx: UiContext): Promise<void> {
   await ctx.page.goto(ctx.server.pageUrl(ctx.extension === 'development' ? { extensionDevelopmentPath: REPO } : undefined));
   await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The extension activates on first use (package.json activationEvents), as a user's does:
+  // open its actions from the palette and close them again.
+  await runFromPalette(ctx.page, 'SplitReason: Show Actions');
+  await ctx.page.keyboard.press('Escape');
   // The status bar item appears once the extension has activated.
   await ctx.page.locator('.statusbar-item', { hasText: 'SplitReason:' }).first().waitFor({ timeout: 60_000 });
 }
