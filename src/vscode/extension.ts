@@ -16,6 +16,7 @@ import { currentSettings, onSettingsChanged } from './settings';
 import type { SolveDeps } from './solveRunner';
 import { createNotebookController } from './notebook';
 import { newNotebookCommand } from './newNotebook';
+import { enableCudaCommand } from './cuda/command';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
+    command('splitreason.enableCuda', (arg) => enableCudaCommand(context.extensionPath, context.globalStorageUri.fsPath, log, arg)),
     command('splitreason.newNotebook', () => newNotebookCommand(context.extensionPath, context.extension.id)),
     createNotebookController(deps),
     onSettingsChanged(() => {
