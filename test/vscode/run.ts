@@ -18,6 +18,7 @@ import type { HostTestResult } from './suite/index';
 import { uiTests } from './ui/tests';
 import { notebookTest } from './ui/notebook';
 import { toySolveTest } from './ui/toySolve';
+import { walkthroughTest } from './ui/walkthrough';
 import type { UiTest } from './ui/workbench';
 import { runPackagedTests, type Outcome } from './packaged';
 
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, ...uiTests, notebookTest], server, 'development', REPO)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, ...uiTests, notebookTest, walkthroughTest], server, 'development', REPO)));
       } finally {
         await server.stop();
       }
