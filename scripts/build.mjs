@@ -1,7 +1,16 @@
 // Bundles every entry point that exists with esbuild. Entries are optional so the build
 // keeps working while layers are added; a missing entry is skipped, a broken one fails.
-import { build } from 'esbuild';
+// `npm ci` runs it too (package.json "prepare"), so the CLI and the extension work right after
+// install; an install without devDependencies has no esbuild and keeps what dist/ holds.
 import { existsSync, mkdirSync, cpSync } from 'node:fs';
+
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  console.warn('build: esbuild is not installed (an install without devDependencies?); dist/ left as it is');
+  process.exit(process.argv.includes('--if-available') ? 0 : 1);
+}
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');

@@ -3,7 +3,7 @@
  * cannot work on this machine are skipped up front with a reason, so `auto` never tries a
  * CUDA library that is not installed or a software Vulkan adapter that is no GPU.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Device } from './types';
 
@@ -22,7 +22,7 @@ const AUTO_ORDER: Record<string, Provider[]> = {
 
 export interface Host {
   platform: NodeJS.Platform;
-  /** folder of onnxruntime-node's native binding */
+  /** folder of the libonnxruntime in use: onnxruntime loads provider libraries from there */
   ortBinDir?: string;
   vulkanIcdDirs?: string[];
 }
@@ -56,14 +56,38 @@ export function isSoftwareIcd(file: string): boolean {
   return /lvp|lavapipe|swiftshader/i.test(file);
 }
 
-export function currentHost(): Host {
-  let ortBinDir: string | undefined;
+/**
+ * The environment for an engine process that loads onnxruntime from `dir`, a folder with a
+ * copy of libonnxruntime.so.1 and provider libraries beside it (SplitReason: Enable CUDA
+ * writes one): the dynamic loader searches LD_LIBRARY_PATH before the binding's RUNPATH
+ * ($ORIGIN), so the process loads that copy, and onnxruntime then loads its providers from
+ * `dir`. Set when the process starts; it cannot change later.
+ */
+export function ortLibraryEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, LD_LIBRARY_PATH: [dir, ...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)].join(':') };
+}
+
+/** On Linux, the folder of the libonnxruntime this process has loaded (ortLibraryEnv may have chosen it). */
+function loadedOrtDir(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
   try {
-    const pkg = require.resolve('onnxruntime-node/package.json');
-    ortBinDir = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+    return /\s(\/\S*)\/libonnxruntime\.so[.\d]*$/m.exec(readFileSync('/proc/self/maps', 'utf8'))?.[1];
   } catch {
-    ortBinDir = undefined;
+    return undefined;
   }
+}
+
+/** onnxruntime-node's own binary folder for this platform. */
+function packageOrtDir(): string | undefined {
+  try {
+    return join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return undefined;
+  }
+}
+
+export function currentHost(): Host {
+  const ortBinDir = loadedOrtDir() ?? packageOrtDir();
   const vulkanIcdDirs = [
     ...(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES ?? '').split(':').filter(Boolean).map(dirname),
     '/usr/share/vulkan/icd.d',

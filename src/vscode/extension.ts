@@ -19,6 +19,8 @@ import { createNotebookController } from './notebook';
 import { watchUnusedBaseUrl } from './settingsAdvice';
 import { CHECK_COMMAND, SolutionCheck } from './checkSolution';
 import { TUTOR_COMMAND, tutorCommand } from './tutorCommand';
+import { newNotebookCommand } from './newNotebook';
+import { enableCudaCommand } from './cuda/command';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
@@ -58,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command('splitreason.configureLargeModel', () => configureLargeModelCommand()),
     command('splitreason.showActions', () => showActions(panels.anyRunning)),
     command('splitreason.showLog', () => log.channel.show()),
+    command('splitreason.enableCuda', (arg) => enableCudaCommand(context.extensionPath, context.globalStorageUri.fsPath, log, arg)),
+    command('splitreason.newNotebook', () => newNotebookCommand(context.extensionPath, context.extension.id)),
     createNotebookController(deps),
     watchUnusedBaseUrl(context.globalState, log),
     check,

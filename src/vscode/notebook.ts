@@ -2,9 +2,10 @@
  * The "SplitReason" notebook kernel for Jupyter notebooks: running a cell solves the cell's
  * text as a math problem. The trace streams into the cell's output as TRACE_MIME holding
  * `{ version, events }` (webview/protocol.ts NotebookTraceData: an object, because the .ipynb
- * format reads a top-level JSON array back as lines of text), which the contributed renderer (webview/notebook/renderer.ts, package.json
- * `notebookRenderer`) typesets like the panel; a text/plain item beside it carries the answer
- * for viewers without the renderer (Jupyter, GitHub).
+ * format reads a top-level JSON array back as lines of text), which the contributed renderer
+ * (webview/notebook/renderer.ts, package.json `notebookRenderer`) typesets like the panel;
+ * beside it, text/markdown carries the whole reasoning with its math (src/split/traceMarkdown.ts)
+ * and text/plain the answer, for viewers without the renderer (Jupyter, GitHub).
  */
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../split/events';
@@ -12,12 +13,12 @@ import { NOTEBOOK_TRACE_VERSION, type NotebookTraceData } from '../../webview/pr
 import type { PanelRun } from './panel';
 import { runSolve, type SolveDeps } from './solveRunner';
 import type { SolveNotice } from './domainNotice';
+import { traceMarkdown } from '../split/traceMarkdown';
+import { writeDelayMs } from './outputThrottle';
 
 /** The renderer's mime type (webview/notebook/renderer.ts TRACE_MIME; package.json checks both). */
 export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
 export const CONTROLLER_ID = 'splitreason.kernel';
-/** The renderer typesets the whole trace on every output update: update at most this often. */
-const UPDATE_MS = 200;
 
 export function createNotebookController(deps: SolveDeps): vscode.Disposable {
   const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'SplitReason');
@@ -83,6 +84,8 @@ class CellTarget {
   written: Promise<void> = Promise.resolve();
   private readonly events: TraceEvent[] = [];
   private timer?: NodeJS.Timeout;
+  /** Pause before the next write: grows with the output's size (outputThrottle.ts). */
+  private delay = writeDelayMs(0);
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
@@ -103,7 +106,7 @@ class CellTarget {
       signal: abort.signal,
       push: (event) => {
         this.events.push(event);
-        this.timer ??= setTimeout(() => this.write(), UPDATE_MS);
+        this.timer ??= setTimeout(() => this.write(), this.delay);
       },
       end: () => {
         sub.dispose();
@@ -115,18 +118,22 @@ class CellTarget {
   private write(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const events = [...this.events];
-    this.written = this.written.then(() => this.execution.replaceOutput(traceOutput(events))).then(
+    const { output, bytes } = traceOutput(this.events);
+    this.delay = writeDelayMs(bytes);
+    this.written = this.written.then(() => this.execution.replaceOutput(output)).then(
       () => undefined,
       () => undefined, // the cell or notebook was closed: nothing left to write to
     );
   }
 }
 
-function traceOutput(events: TraceEvent[]): vscode.NotebookCellOutput {
+function traceOutput(events: TraceEvent[]): { output: vscode.NotebookCellOutput; bytes: number } {
   const done = events.filter((e) => e.type === 'done').at(-1);
   const summary = !done ? 'SplitReason is solving…' : done.answer !== null && done.reason === 'eos' ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME), vscode.NotebookCellOutputItem.text(summary)]);
+  const markdown = traceMarkdown(events);
+  const items = [vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME), vscode.NotebookCellOutputItem.text(markdown, 'text/markdown'), vscode.NotebookCellOutputItem.text(summary)];
+  const bytes = items.reduce((n, item) => n + item.data.byteLength, 0);
+  return { output: new vscode.NotebookCellOutput(items), bytes };
 }
 
 export function traceData(events: TraceEvent[]): NotebookTraceData {

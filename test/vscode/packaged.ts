@@ -1,14 +1,15 @@
 /**
- * The packaged extension's phase of run.ts: `vsce package`, `code-server --install-extension`
+ * The packaged extension's phase of run.ts: this platform's VSIX (`npm run package`), `code-server --install-extension`
  * into a fresh extensions folder outside the repository, a check of what the VSIX holds, then
  * workbench tests against the installed extension (no extensionDevelopmentPath: VS Code
  * loads it from the extensions folder, as it would for a user).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCodeServer } from './codeServer';
-import { checkInstalledFiles, EXTENSION_FOLDER, installVsix, packageVsix } from './vsix';
+import { BUNDLED_MODELS } from '../../scripts/package';
+import { checkInstalledFiles, installVsix, packageVsix } from './vsix';
 import type { UiTest } from './ui/workbench';
 
 export interface Outcome {
@@ -19,7 +20,6 @@ export interface Outcome {
 
 export type UiRunner = (tests: UiTest[], server: Awaited<ReturnType<typeof startCodeServer>>, extension: 'installed', extensionRoot: string) => Promise<Outcome[]>;
 
-const BUNDLED_MODELS = ['toy-small', 'toy-big'];
 
 export async function runPackagedTests(out: string, scratch: string, tests: UiTest[], runUi: UiRunner): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
@@ -37,13 +37,19 @@ export async function runPackagedTests(out: string, scratch: string, tests: UiTe
   const extensionsDir = mkdtempSync(join(tmpdir(), 'sr-vsix-extensions-'));
   try {
     let vsix = '';
-    const installed = await step('vsce package builds the VSIX and code-server --install-extension installs it', () => {
+    let root = '';
+    const installed = await step('npm run package builds this platform\'s VSIX and code-server --install-extension installs it', () => {
       vsix = packageVsix(join(out, 'vsix'));
-      installVsix(vsix, join(scratch, 'install'), extensionsDir);
+      root = installVsix(vsix, join(scratch, 'install'), extensionsDir);
     });
+    if (vsix) {
+      await step('the linux-x64 VSIX is at most 30 MB', () => {
+        const mb = statSync(vsix).size / 1e6;
+        if (process.platform === 'linux' && process.arch === 'x64' && mb > 30) throw new Error(`${vsix} is ${mb.toFixed(1)} MB`);
+      });
+    }
     if (!installed) return outcomes;
-    const root = join(extensionsDir, EXTENSION_FOLDER);
-    await step('the installed VSIX holds the runtime files and nothing else (.vscodeignore)', () => {
+    await step('the installed platform VSIX holds its runtime files and nothing else (no other platform, no source map, test or tool)', () => {
       const { unexpected, missing } = checkInstalledFiles(root, BUNDLED_MODELS);
       if (unexpected.length || missing.length) {
         throw new Error(`unexpected in the VSIX: ${JSON.stringify(unexpected)}; missing from it: ${JSON.stringify(missing)}`);

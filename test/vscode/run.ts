@@ -20,6 +20,7 @@ import { notebookTest } from './ui/notebook';
 import { toySolveTest } from './ui/toySolve';
 import { domainTest } from './ui/domain';
 import { checkDecorationsTest, tutorMeTest } from './ui/tutoring';
+import { walkthroughTest } from './ui/walkthrough';
 import type { UiTest } from './ui/workbench';
 import { runPackagedTests, type Outcome } from './packaged';
 
@@ -109,7 +110,7 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, domainTest, ...uiTests, notebookTest, checkDecorationsTest, tutorMeTest], server, 'development', REPO)));
+        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, domainTest, ...uiTests, notebookTest, checkDecorationsTest, tutorMeTest, walkthroughTest], server, 'development', REPO)));
       } finally {
         await server.stop();
       }

@@ -57,6 +57,22 @@ export function setTheme(server: CodeServer, theme: string): void {
 export async function openWorkbench(ctx: UiContext): Promise<void> {
   await ctx.page.goto(ctx.server.pageUrl(ctx.extension === 'development' ? { extensionDevelopmentPath: REPO } : undefined));
   await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The extension activates on first use (package.json activationEvents), as a user's does:
+  // open its actions from the palette and close them again.
+  // The palette lists the extension's commands once the workbench has read its manifest.
+  for (let tries = 1; ; tries++) {
+    try {
+      await runFromPalette(ctx.page, 'SplitReason: Show Actions');
+      break;
+    } catch (e) {
+      if (tries === 6) throw e;
+      await ctx.page.keyboard.press('Escape');
+    }
+  }
+  const actions = ctx.page.locator('.quick-input-widget', { has: ctx.page.locator('input[placeholder="Choose an action"]') });
+  await actions.waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx.page.keyboard.press('Escape');
+  await actions.waitFor({ state: 'hidden', timeout: 10_000 });
   // The status bar item appears once the extension has activated.
   await ctx.page.locator('.statusbar-item', { hasText: 'SplitReason:' }).first().waitFor({ timeout: 60_000 });
 }

@@ -1,0 +1,103 @@
+/**
+ * The Get Started walkthrough as a newcomer meets it: opened from the palette, its four steps
+ * listed, and each step's button doing what the step says, which checks the step off:
+ * solve the sample with the bundled toy pair (the panel's boxed answer), the model catalog,
+ * the large-model setup, and a new math notebook whose sample cells the SplitReason kernel
+ * runs (with default settings: the toy pair).
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openWorkbench, runFromPalette, setUserSettings, waitUntil, type UiTest } from './workbench';
+
+// package.json contributes.walkthroughs (read here, not retyped: the test follows the manifest)
+import manifest from '../../../package.json';
+
+const walkthrough = manifest.contributes.walkthroughs[0];
+const step = (id: string) => {
+  const s = walkthrough.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`the walkthrough has no step ${id}`);
+  return s;
+};
+/** A step's button: the text of the command link in its description. */
+const button = (id: string, command: string) => {
+  const m = new RegExp(`\\[([^\\]]+)\\]\\(command:${command.replace('.', '\\.')}[)?]`).exec(step(id).description);
+  if (!m) throw new Error(`step ${id} has no button for ${command}`);
+  return m[1];
+};
+
+/** The walkthrough's page; opened from the palette unless it is on screen already. */
+async function openWalkthrough(page: Page): Promise<ReturnType<Page['locator']>> {
+  const container = page.locator('.gettingStartedContainer');
+  if (await container.locator(`[x-step-title-for$="#${walkthrough.steps[0].id}"]`).isVisible()) return container;
+  await runFromPalette(page, 'Welcome: Open Walkthrough...');
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('input').fill(walkthrough.title);
+  await widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: walkthrough.title }).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  // VS Code names an extension's steps publisher.name#walkthrough#step.
+  await container.locator(`[x-step-title-for$="#${walkthrough.steps[0].id}"]`).waitFor({ timeout: 20_000 });
+  return container;
+}
+
+async function clickStepButton(page: Page, id: string, command: string): Promise<void> {
+  const container = await openWalkthrough(page);
+  await container.locator(`button.getting-started-step[data-step-id$="#${id}"]`).click();
+  await container.locator(`[x-step-description-for$="#${id}"]`).getByText(button(id, command), { exact: true }).click();
+}
+
+async function checked(page: Page, id: string): Promise<void> {
+  const container = await openWalkthrough(page);
+  const box = container.locator(`.codicon[data-done-step-id$="#${id}"]`);
+  await waitUntil(`step ${id} checked off`, async () => (await box.getAttribute('aria-checked')) === 'true', 20_000);
+}
+
+export const walkthroughTest: UiTest = {
+  title: 'Get Started walkthrough: four steps; each button runs its command and checks its step off (sample solved, catalog, large model, math notebook run)',
+  async run(ctx) {
+    const { page } = ctx;
+    setUserSettings(ctx.server, {});
+    await openWorkbench(ctx);
+    const container = await openWalkthrough(page);
+    const titles = await Promise.all(walkthrough.steps.map((s) => container.locator(`[x-step-title-for$="#${s.id}"]`).textContent({ timeout: 20_000 })));
+    if (JSON.stringify(titles) !== JSON.stringify(walkthrough.steps.map((s) => s.title))) throw new Error(`the walkthrough shows ${JSON.stringify(titles)}`);
+    await page.screenshot({ path: join(ctx.artifacts, 'ui-walkthrough.png') });
+
+    // 1. The sample, solved by the bundled toy pair.
+    await clickStepButton(page, 'solveSample', 'splitreason.solve');
+    // the panel's webview, not the walkthrough's own (its step media is a webview too)
+    const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=splitreason.splitreason"]').frameLocator('iframe#active-frame');
+    await frame.locator('.sr-trace.sr-done').waitFor({ timeout: 120_000 });
+    const tex = await frame.locator('.sr-final .sr-final-math annotation[encoding="application/x-tex"]').textContent({ timeout: 10_000 });
+    if (tex?.trim() !== `\\boxed{${47 * 86 - 129}}`) throw new Error(`the sample's answer is ${JSON.stringify(tex)}`);
+    await checked(page, 'solveSample');
+
+    // 2 and 3. Their buttons run the catalog's and the large-model setup's commands (the
+    // step's completion event is that command); the quick pick each opens is closed again.
+    for (const [id, command] of [
+      ['chooseModel', 'splitreason.downloadModel'],
+      ['connectLarge', 'splitreason.configureLargeModel'],
+    ] as const) {
+      await clickStepButton(page, id, command);
+      await checked(page, id);
+      const quickInput = page.locator('.quick-input-widget');
+      if (await quickInput.isVisible()) {
+        await page.keyboard.press('Escape');
+        await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+      }
+    }
+
+    // 4. A math notebook with the sample problems, the SplitReason kernel selected; run it.
+    await clickStepButton(page, 'openNotebook', 'splitreason.newNotebook');
+    await page.locator('.notebook-editor .cell-list-container').waitFor({ timeout: 30_000 });
+    await page.locator('.notebook-toolbar-container', { hasText: 'SplitReason' }).waitFor({ timeout: 30_000 });
+    await page.locator('.notebook-editor .monaco-editor', { hasText: 'Compute' }).first().waitFor({ timeout: 10_000 });
+    await runFromPalette(page, 'Notebook: Run All');
+    const output = page.frameLocator('.notebook-editor iframe.webview.ready').frameLocator('iframe#active-frame');
+    // The first cell's output (the list renders only the cells in view): the sample's answer.
+    await output.locator('.sr-notebook.sr-trace.sr-done').first().waitFor({ timeout: 120_000 });
+    const answer = await output.locator('.sr-final .sr-final-math annotation[encoding="application/x-tex"]').first().textContent({ timeout: 10_000 });
+    if (answer?.trim() !== `\\boxed{${47 * 86 - 129}}`) throw new Error(`the notebook's first answer: ${JSON.stringify(answer)}`);
+    await page.screenshot({ path: join(ctx.artifacts, 'ui-walkthrough-notebook.png') });
+    await checked(page, 'openNotebook');
+  },
+};
