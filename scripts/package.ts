@@ -29,7 +29,7 @@ export function packageTarget(target: string, outDir: string): string {
   const ignore = join(outDir, `vscodeignore-${target}`);
   writeFileSync(ignore, ignoreFileFor(target, readFileSync(join(REPO, '.vscodeignore'), 'utf8')));
   const vsix = join(outDir, `splitreason-${target}-${version}.vsix`);
-  // README.md links to ../shared/DESIGN.md, outside the package: keep links as written.
+  // README.md links to docs/ARCHITECTURE.md, outside the package: keep links as written.
   run(`vsce package --target ${target}`, process.execPath, [
     VSCE, 'package', '--target', target, '--ignoreFile', ignore, '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix,
   ]);

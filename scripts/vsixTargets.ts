@@ -84,7 +84,7 @@ export function checkExtensionFiles(target: string, files: string[], requiredMod
     /^media\/[\w/-]+\.(css|png|svg|md)$/,
     /^samples\/[\w-]+\.ipynb$/,
     /^models\/catalog\.json$/,
-    // A model folder's runtime files (DESIGN.md §2), nothing else of it.
+    // A model folder's runtime files (docs/ARCHITECTURE.md §2), nothing else of it.
     /^models\/[\w.-]+\/(config\.json|generation_config\.json|tokenizer\.json|tokenizer_config\.json|splitreason\.json|onnx\/model\w*\.onnx(_data)?)$/,
     /^node_modules\/onnxruntime-node\/(package\.json|dist\/\w+\.js)$/,
     /^node_modules\/onnxruntime-common\/(package\.json|dist\/cjs\/(package\.json|[\w-]+\.js))$/,

@@ -5,7 +5,7 @@ import { oneOf, UsageError } from './args';
 
 export const BUILD_ONNX_HELP = `usage: splitreason build-onnx --config FILE --weights FILE.safetensors --out FILE.onnx
                               [--kv-dtype float32|float16] [--external-data NAME]
-Writes a Qwen2/Llama decoder with the I/O of DESIGN.md §2 from Hugging Face-named weights.`;
+Writes a Qwen2/Llama decoder with the I/O of docs/ARCHITECTURE.md §2 from Hugging Face-named weights.`;
 
 export async function buildOnnxCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -1,5 +1,5 @@
 /**
- * Hugging Face checkpoint folder → model folder (DESIGN.md §2). The graph is planned from the
+ * Hugging Face checkpoint folder → model folder (docs/ARCHITECTURE.md §2). The graph is planned from the
  * safetensors headers first; then each weight is read by byte range, converted and written
  * into the external data file at its planned offset, so memory holds one tensor at a time.
  * Everything is written into a temp folder beside the destination and renamed at the end;

@@ -1,5 +1,5 @@
 /**
- * Which onnxruntime execution providers to try, in order (DESIGN.md §3). Providers that
+ * Which onnxruntime execution providers to try, in order (docs/ARCHITECTURE.md §3). Providers that
  * cannot work on this machine are skipped up front with a reason, so `auto` never tries a
  * CUDA library that is not installed or a software Vulkan adapter that is no GPU.
  */

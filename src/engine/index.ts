@@ -1,5 +1,5 @@
 /**
- * The local engine: a model folder (DESIGN.md §2) run by onnxruntime-node in a process of its own.
+ * The local engine: a model folder (docs/ARCHITECTURE.md §2) run by onnxruntime-node in a process of its own.
  *
  *   const model = await LocalModel.load('models/toy-small', { device: 'auto', dtype: 'fp32' });
  *   const gen = await model.generator({ entropy: true });   // one KV cache in the engine process

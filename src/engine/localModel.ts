@@ -1,5 +1,5 @@
 /**
- * A model folder loaded for generation (DESIGN.md §3). The tokenizer runs in the caller's
+ * A model folder loaded for generation (docs/ARCHITECTURE.md §3). The tokenizer runs in the caller's
  * process (cheap); the ONNX session and KV caches live in an engine process of their own, one
  * per model. When that process dies, calls on its generators fail with the reason and the next
  * generator() starts a fresh engine with the same model.
@@ -151,7 +151,7 @@ export class Generator {
 
   /**
    * Appends `ids` (a large model's tokens) and finds the first position after which the model
-   * would write `close` itself; there the cache is cut and `close` appended (DESIGN.md §4).
+   * would write `close` itself; there the cache is cut and `close` appended (docs/ARCHITECTURE.md §4).
    */
   async probe(ids: number[], close: number[]): Promise<{ after: number | null; evaluations: number }> {
     const r = await this.step<ProbeResult>({ op: 'probe', gen: this.id, ids, close });

@@ -1,4 +1,4 @@
-/** Finds and checks the files of a model folder (DESIGN.md §2) before any session is made. */
+/** Finds and checks the files of a model folder (docs/ARCHITECTURE.md §2) before any session is made. */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dtype, ModelConfig } from './types';
@@ -22,7 +22,7 @@ export function onnxFileName(dtype: Dtype = 'fp32'): string {
 export function resolveModelFolder(dir: string, dtype: Dtype = 'fp32'): ModelFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`model folder ${dir} does not exist (expected config.json, tokenizer.json and onnx/model*.onnx inside)`);
   const configFile = join(dir, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${dir}: no config.json — not a model folder (see DESIGN.md §2)`);
+  if (!existsSync(configFile)) throw new Error(`${dir}: no config.json — not a model folder (see docs/ARCHITECTURE.md §2)`);
   const raw = readJson(configFile) as Partial<ModelConfig>;
   for (const key of REQUIRED) {
     if (typeof raw[key] !== 'number' || !((raw[key] as number) > 0)) throw new Error(`${configFile}: "${key}" must be a positive number, got ${JSON.stringify(raw[key])}`);

@@ -33,7 +33,7 @@ export class TextTokenizer {
   /** Reads tokenizer.json and tokenizer_config.json from a model folder; extra eos ids come from config files. */
   static load(dir: string, extraEos: (number | null | undefined)[] = []): TextTokenizer {
     const file = join(dir, 'tokenizer.json');
-    if (!existsSync(file)) throw new Error(`${dir}: no tokenizer.json — a model folder needs the Hugging Face tokenizer file (see DESIGN.md §2)`);
+    if (!existsSync(file)) throw new Error(`${dir}: no tokenizer.json — a model folder needs the Hugging Face tokenizer file (see docs/ARCHITECTURE.md §2)`);
     const json = readJson(file);
     const configFile = join(dir, 'tokenizer_config.json');
     const config = (existsSync(configFile) ? readJson(configFile) : {}) as TokenizerConfig;

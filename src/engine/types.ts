@@ -1,4 +1,4 @@
-/** Public types of the local engine (DESIGN.md §2–3). */
+/** Public types of the local engine (docs/ARCHITECTURE.md §2–3). */
 
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];

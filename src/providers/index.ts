@@ -1,4 +1,4 @@
-/** Large-model providers (DESIGN.md §1): one interface, OpenAI-compatible HTTP and local back ends. */
+/** Large-model providers (docs/ARCHITECTURE.md §1): one interface, OpenAI-compatible HTTP and local back ends. */
 export * from './types';
 export { withRetry, retryDelay, DEFAULT_RETRY, type RetryOptions, type RetryInfo } from './retry';
 export { OpenAICompletionsProvider } from './openaiCompletions';

@@ -1,5 +1,5 @@
 /**
- * The one interface every large-model back end implements (DESIGN.md §1, §4): continue a
+ * The one interface every large-model back end implements (docs/ARCHITECTURE.md §1, §4): continue a
  * text, stream the continuation, stop when told, report usage.
  */
 

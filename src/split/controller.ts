@@ -1,5 +1,5 @@
 /**
- * The SplitReason controller (DESIGN.md §4): a state machine SMALL → BIG → SMALL … → DONE whose
+ * The SplitReason controller (docs/ARCHITECTURE.md §4): a state machine SMALL → BIG → SMALL … → DONE whose
  * phases (phases/) each run one segment, yield its trace events (§5) and name the next phase.
  * The small model runs in the engine process; this owns one of its generators for one solve.
  */

@@ -1,5 +1,5 @@
 /**
- * Trace events (DESIGN.md §5): the one schema that the controller emits and the webview,
+ * Trace events (docs/ARCHITECTURE.md §5): the one schema that the controller emits and the webview,
  * notebook renderer, CLI and eval consume. Every event is plain JSON so a saved `.jsonl`
  * trace replays identically everywhere.
  */

@@ -1,5 +1,5 @@
 /**
- * What a model folder says it can do: splitreason.json's optional "domain" (DESIGN.md §2):
+ * What a model folder says it can do: splitreason.json's optional "domain" (docs/ARCHITECTURE.md §2):
  * `{ "description": string, "examples": string[], "pattern"?: string }`. The pattern is a
  * JavaScript regular expression a problem it can solve matches; a problem that does not is
  * told so before it gets a confident guess. A folder without a domain takes any problem.

@@ -1,5 +1,5 @@
 /**
- * Offload triggers (DESIGN.md §4). `learned` is the paper's method: the small model's own
+ * Offload triggers (docs/ARCHITECTURE.md §4). `learned` is the paper's method: the small model's own
  * <bigmodel> tag. The others decide from the small model's logits or text, so they work with
  * any small model; `random` is the paper's baseline.
  */

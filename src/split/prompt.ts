@@ -1,5 +1,5 @@
 /**
- * Prompts of the split protocol (DESIGN.md §4). The small model sees the problem with the
+ * Prompts of the split protocol (docs/ARCHITECTURE.md §4). The small model sees the problem with the
  * hint sentence that teaches it to tag hard steps; the large model sees the same prompt
  * without the hint, and the reasoning so far without tags, as a raw continuation.
  */

@@ -1,5 +1,5 @@
 /**
- * splitreason.json (DESIGN.md §2), optional in a small model's folder: the offload tag strings
+ * splitreason.json (docs/ARCHITECTURE.md §2), optional in a small model's folder: the offload tag strings
  * and hint sentence the model was trained with, and the policy it is meant to run with.
  * Models trained with other tags work without code changes.
  */

@@ -1,4 +1,4 @@
-/** Counters of a solve and the `stats` event built from them (DESIGN.md §5). */
+/** Counters of a solve and the `stats` event built from them (docs/ARCHITECTURE.md §5). */
 import type { StatsEvent } from './events';
 
 export interface Prices {

@@ -1,5 +1,5 @@
 /**
- * Saved traces (.jsonl, one TraceEvent per line; DESIGN.md §5). Pure (no 'vscode').
+ * Saved traces (.jsonl, one TraceEvent per line; docs/ARCHITECTURE.md §5). Pure (no 'vscode').
  * A trace file may come from anywhere, so every line is checked before the panel sees it.
  */
 import type { TraceEvent } from '../split/events';

@@ -1,4 +1,4 @@
-"""Lay out a trained model as a model folder (DESIGN.md §2), without the ONNX file.
+"""Lay out a trained model as a model folder (docs/ARCHITECTURE.md §2), without the ONNX file.
 
 Usage: package.py --role small|big --weights WORK_DIR --out models/toy-small
 Copies config.json, writes tokenizer.json, tokenizer_config.json, generation_config.json

@@ -160,7 +160,7 @@ def solution(p: Problem, tagged: bool) -> str:
 
 
 def user_message(p: Problem, variant: str = "hint") -> str:
-    """The user turn. 'hint' is what the small model gets (DESIGN.md §4); the others are what
+    """The user turn. 'hint' is what the small model gets (docs/ARCHITECTURE.md §4); the others are what
     a controller may hand the big model once it strips the hint sentence."""
     if variant == "hint":
         return f"{p.text}\n{HINT}\n{BOXED_SENTENCE}"

@@ -143,7 +143,7 @@ def main() -> None:
               "- Tokenizer: byte-level BPE, 256 byte tokens, merges only for the fixed words of the prompt and the "
               "traces (never for digits), plus the special tokens; 384 ids. `tools/toy/check_tokenizer.mjs` checks "
               "that `@huggingface/tokenizers` and transformers.js give the Python ids and decode them back.",
-              "- Small model: the hint prompt of DESIGN.md §4 (chat template), the tagged trace. Loss on the trace; "
+              "- Small model: the hint prompt of docs/ARCHITECTURE.md §4 (chat template), the tagged trace. Loss on the trace; "
               "inside the tags no target, only a penalty on closing the tag before the 4th token, so it never "
               "learns the partial products and cannot write them alone. "
               f"{int(RANDOM_SEGMENT_SHARE * 100)} % of its traces also have one untargeted tag pair around 4 "

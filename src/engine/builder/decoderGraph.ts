@@ -1,5 +1,5 @@
 /**
- * The Qwen2/Llama decoder as an ONNX graph with exactly the I/O of DESIGN.md §2: RMSNorm,
+ * The Qwen2/Llama decoder as an ONNX graph with exactly the I/O of docs/ARCHITECTURE.md §2: RMSNorm,
  * rotary embeddings (Hugging Face rotate_half convention, optional llama3 frequency scaling),
  * grouped-query attention with a KV cache, SwiGLU, tied or untied head. Activations are
  * float32; where the weights come from (in memory, streamed, quantized) is a WeightSource's

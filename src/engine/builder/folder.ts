@@ -1,4 +1,4 @@
-/** Writes complete model folders (DESIGN.md §2) from a config and weights. */
+/** Writes complete model folders (docs/ARCHITECTURE.md §2) from a config and weights. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelConfig } from '../types';

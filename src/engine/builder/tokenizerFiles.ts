@@ -1,6 +1,6 @@
 /**
  * A byte-level BPE tokenizer.json with no merges (one token per byte) plus DeepSeek-R1-style
- * special tokens, and a tokenizer_config.json whose chat template renders DESIGN.md §4's
+ * special tokens, and a tokenizer_config.json whose chat template renders docs/ARCHITECTURE.md §4's
  * prompt shape. Byte-level on purpose: multi-byte characters span several tokens, which is
  * what streaming detokenization must handle for real vocabularies.
  */

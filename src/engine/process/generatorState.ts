@@ -57,7 +57,7 @@ export class GeneratorState {
   }
 
   /**
-   * The hand-back probe (DESIGN.md §4): appends `ids` in one forward pass and finds the first
+   * The hand-back probe (docs/ARCHITECTURE.md §4): appends `ids` in one forward pass and finds the first
    * position whose most likely next token starts `close`; a multi-token tag is confirmed by a
    * greedy rollout there only. On a hand-back the cache is cut just after that position and
    * `close` is appended; otherwise all of `ids` stay cached.

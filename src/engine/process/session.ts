@@ -94,7 +94,7 @@ export class GraphMismatch extends Error {}
 
 function checkGraph(session: ort.InferenceSession, req: LoadRequest): { kvType: KvType; hasPositionIds: boolean } {
   const fail = (what: string) => {
-    throw new GraphMismatch(`${req.onnxFile}: ${what}. The graph does not match config.json (DESIGN.md §2 lists the expected I/O).`);
+    throw new GraphMismatch(`${req.onnxFile}: ${what}. The graph does not match config.json (docs/ARCHITECTURE.md §2 lists the expected I/O).`);
   };
   const inputs = new Map(session.inputMetadata.map((m) => [m.name, m]));
   const outputs = new Map(session.outputMetadata.map((m) => [m.name, m]));

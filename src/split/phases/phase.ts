@@ -1,4 +1,4 @@
-/** The controller's states (DESIGN.md §4): each phase runs one segment and says which comes next. */
+/** The controller's states (docs/ARCHITECTURE.md §4): each phase runs one segment and says which comes next. */
 import type { DoneReason, TraceEvent, Trigger } from '../events';
 
 export type Phase =
