@@ -38,7 +38,7 @@ export const SESSION_HELP = `  --small DIR          small model folder (default:
   --big-model NAME     model name for a URL large model
   --big-api completions|chat   API of a URL large model (default completions); API key from $SPLITREASON_API_KEY
   --chat-mode instruct|continue|prefix   how a chat API is asked to continue (default instruct)
-  --policy P           learned | entropy | cue | random | never | always (default learned)
+  --policy P           ${POLICY_KINDS.join(' | ')} (default learned)
   --threshold NATS     entropy policy threshold (default 2.5)
   --ratio R            random policy: chance per small-model token to offload (default 0.02)
   --cues a,b           cue policy words (default Wait, Hmm, ...)

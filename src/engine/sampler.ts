@@ -79,6 +79,20 @@ export interface Sampler {
 const TOP_P_CANDIDATES = 1024;
 
 export function createSampler(spec: SamplerSpec = {}): Sampler {
+  const inner = chain(spec);
+  const banned = spec.banned ?? [];
+  if (banned.length === 0) return inner;
+  // on a copy: the engine keeps the last logits for entropy and lastLogits()
+  return {
+    sample(logits) {
+      const l = logits.slice();
+      for (const id of banned) if (id >= 0 && id < l.length) l[id] = -Infinity;
+      return inner.sample(l);
+    },
+  };
+}
+
+function chain(spec: SamplerSpec): Sampler {
   const t = spec.temperature ?? 0;
   if (!(t > 0)) return { sample: argmax };
   if (spec.topP !== undefined && !(spec.topP > 0 && spec.topP <= 1)) throw new Error(`topP must be in (0, 1], got ${spec.topP}`);

@@ -26,6 +26,8 @@ export interface SamplerSpec {
   topK?: number;
   topP?: number;
   seed?: number;
+  /** token ids never sampled (the offload tag under the `verify` policy) */
+  banned?: number[];
 }
 
 export type LogitsMode = 'all' | 'last' | 'none';

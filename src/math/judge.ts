@@ -10,6 +10,9 @@ import { type Part, type Statement, isAllMath, normalize, readable, statements }
 
 import type { Verdict } from './verdict';
 
+/** Three letters in a row not after a backslash: prose inside math, which the checker does not read as algebra. */
+const WORDS = /(?<![\\a-zA-Z])[a-zA-Z]{3,}/;
+
 export type { Verdict };
 
 export interface StepCheck {
@@ -269,7 +272,8 @@ export class SolutionChecker {
     if (continuation && !this.lastExpr) return unknown('This line continues an expression the checker has not seen.');
     const exprs: Expr[] = [];
     for (const [i, p] of s.parts.entries()) {
-      const e = i === 0 && continuation ? this.lastExpr : readExpr(p);
+      // a run of letters that is no command (`Compute87`) is words, not a product of variables
+      const e = i === 0 && continuation ? this.lastExpr : WORDS.test(p.text) ? undefined : readExpr(p);
       if (!e) return { ...unknown(`The checker cannot read "${p.text}".`), ...(i > 0 ? { unreadableFrom: p.start } : {}) };
       exprs.push(e);
     }

@@ -8,7 +8,8 @@ import type { Verdict } from '../math/verdict';
 export type SegmentSource = 'small' | 'big';
 
 /** What made the controller hand a segment to the large model (or start a small one). */
-export type Trigger = 'start' | 'learned' | 'entropy' | 'cue' | 'random' | 'always' | 'handback' | 'cap' | 'failed';
+export const TRIGGERS = ['start', 'learned', 'entropy', 'cue', 'random', 'verify', 'always', 'handback', 'cap', 'failed'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
 
 /** Why a segment ended. */
 export type SegmentEndReason =

@@ -5,8 +5,13 @@
  */
 import { seededRandom } from '../engine/random';
 
-export type PolicyKind = 'learned' | 'entropy' | 'cue' | 'random' | 'never' | 'always';
-export const POLICY_KINDS: readonly PolicyKind[] = ['learned', 'entropy', 'cue', 'random', 'never', 'always'];
+export const POLICY_KINDS = ['learned', 'entropy', 'cue', 'random', 'verify', 'learned+verify', 'never', 'always'] as const;
+export type PolicyKind = (typeof POLICY_KINDS)[number];
+
+/** Policies under which the small model's own tags start offloads. */
+export const usesTags = (kind: PolicyKind): boolean => kind === 'learned' || kind === 'learned+verify';
+/** Policies under which each completed small-model line is checked and a wrong one rewritten by the large model. */
+export const usesVerify = (kind: PolicyKind): boolean => kind === 'verify' || kind === 'learned+verify';
 
 export interface PolicySpec {
   kind: PolicyKind;
@@ -30,7 +35,7 @@ export interface OffloadTrigger {
 }
 
 export function validatePolicy(p: PolicySpec): PolicySpec {
-  if (!POLICY_KINDS.includes(p.kind)) throw new Error(`unknown policy '${p.kind}': use one of ${POLICY_KINDS.join(', ')}`);
+  if (!(POLICY_KINDS as readonly string[]).includes(p.kind)) throw new Error(`unknown policy '${p.kind}': use one of ${POLICY_KINDS.join(', ')}`);
   if (p.threshold !== undefined && !(p.threshold >= 0)) throw new Error(`entropy threshold must be ≥ 0 nats, got ${p.threshold}`);
   if (p.ratio !== undefined && !(p.ratio >= 0 && p.ratio <= 1)) throw new Error(`random ratio must be in [0, 1], got ${p.ratio}`);
   return p;

@@ -3,10 +3,11 @@
  * left of them, the text shown so far, the statistics, and helpers that make trace events.
  * Phases yield the events these helpers return; nothing here queues them.
  */
-import type { Generator } from '../engine';
+import type { Generator, SamplerSpec } from '../engine';
 import { isProviderError } from '../providers/types';
 import type { SegmentEndReason, SegmentSource, TraceEvent, Trigger } from './events';
-import { createTrigger, validatePolicy, type OffloadTrigger, type PolicySpec } from './policy';
+import { createTrigger, usesVerify, validatePolicy, type OffloadTrigger, type PolicySpec } from './policy';
+import { LineVerifier } from './verifyPoint';
 import { renderPrompt, smallUserMessage } from './prompt';
 import { parseSplitConfig, type SplitConfig } from './splitConfig';
 import { SolveStats } from './stats';
@@ -27,6 +28,8 @@ export class SolveContext {
   readonly abort = new AbortController();
   readonly deadline: number;
   gen!: Generator;
+  /** the `verify` trigger's checker, one per solve (it follows the equations line by line) */
+  readonly verifier?: LineVerifier;
   /** the reasoning shown so far, tags included */
   visible = '';
   /** the first failure that only a settings change fixes: later offloads of this solve skip the large model */
@@ -43,6 +46,13 @@ export class SolveContext {
     this.tags = { open: tok.encode(this.split.openTag), close: tok.encode(this.split.closeTag) };
     this.eos = new Set(tok.eosTokenIds);
     this.deadline = performance.now() + this.budgets.timeoutMs;
+    if (usesVerify(this.policy.kind)) this.verifier = new LineVerifier(opts.problem);
+  }
+
+  /** The small model's sampler; under pure `verify` it never opens a tag itself. */
+  get smallSampler(): SamplerSpec {
+    const spec = this.opts.sampler ?? {};
+    return this.policy.kind === 'verify' ? { ...spec, banned: [this.tags.open[0]] } : spec;
   }
 
   get smallName(): string {

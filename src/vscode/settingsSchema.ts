@@ -7,9 +7,9 @@
 import { DEVICES, type Device, type Dtype } from '../engine/types';
 
 export const DTYPES: readonly (Dtype | 'auto')[] = ['auto', 'fp32', 'fp16', 'q4', 'q4f16', 'int8', 'uint8', 'quantized', 'bnb4'];
-export const POLICIES = ['learned', 'entropy', 'cue', 'random', 'never', 'always'] as const;
+import { POLICY_KINDS as POLICIES, type PolicyKind } from '../split/policy';
+export { POLICIES, type PolicyKind };
 export const PROVIDERS = ['openai-completions', 'openai-chat', 'vscode-lm', 'local', 'none'] as const;
-export type PolicyKind = (typeof POLICIES)[number];
 export type ProviderKind = (typeof PROVIDERS)[number];
 
 export interface Settings {

@@ -44,7 +44,7 @@ test('bad arguments exit 2 with a message naming the option', () => {
   assert.match(u.stderr, /unknown command 'frobnicate'/);
   const p = cli(['solve', 'Compute $1$.', '--policy', 'sometimes']);
   assert.equal(p.status, 2);
-  assert.match(p.stderr, /--policy must be one of learned, entropy, cue, random, never, always, got 'sometimes'/);
+  assert.match(p.stderr, /--policy must be one of learned, entropy, cue, random, verify, learned\+verify, never, always, got 'sometimes'/);
 });
 
 test('solve streams the reasoning with the offloaded step, then a summary; --json writes trace events only', () => {

@@ -9,12 +9,11 @@ import type {
   SegmentSource,
   TokenLimit,
   TraceEvent,
-  Trigger,
 } from '../../src/split/events';
+import { TRIGGERS } from '../../src/split/events';
 import { VERDICTS } from '../../src/math/verdict';
 
 const SOURCES: readonly SegmentSource[] = ['small', 'big'];
-const TRIGGERS: readonly Trigger[] = ['start', 'learned', 'entropy', 'cue', 'random', 'always', 'handback', 'cap', 'failed'];
 const END_REASONS: readonly SegmentEndReason[] = [
   'offload', 'handback', 'cap', 'budget', 'big-eos', 'failed', 'eos', 'max-tokens', 'timeout', 'cancelled', 'error',
 ];

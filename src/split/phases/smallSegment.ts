@@ -5,7 +5,9 @@
 import type { SegmentEndReason, Trigger } from '../events';
 import type { SolveContext } from '../solveContext';
 import { Stop, segmentEndOf } from '../stop';
+import { usesTags } from '../policy';
 import { TagMatcher } from '../tagMatcher';
+import { PendingLine } from './pendingLine';
 import type { PhaseRun } from './phase';
 
 export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideTag: boolean): PhaseRun {
@@ -14,12 +16,16 @@ export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideT
   const started = performance.now();
   const decoder = ctx.opts.small.tokenizer.streamDecoder();
   const matcher = new TagMatcher({ open: ctx.tags.open, close: ctx.tags.close });
+  const held = ctx.verifier ? new PendingLine(ctx) : undefined;
   let tokens = 0;
-  const finish = (reason: SegmentEndReason) => {
-    const rest = ctx.text(id, matcher.flush().map((t) => decoder.push(t)).join('') + decoder.flush());
+  const end = (reason: SegmentEndReason) => {
     ctx.stats.smallMs += performance.now() - started;
-    return [...rest, ...ctx.endSegment(id, tokens, started, reason, { model: ctx.smallName })];
+    return ctx.endSegment(id, tokens, started, reason, { model: ctx.smallName });
   };
+  const finish = (reason: SegmentEndReason) => [
+    ...ctx.text(id, (held?.takeAll() ?? '') + matcher.flush().map((t) => decoder.push(t)).join('') + decoder.flush()),
+    ...end(reason),
+  ];
   try {
     for (;;) {
       ctx.checkLimits();
@@ -28,7 +34,7 @@ export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideT
         yield* finish('offload');
         return { name: 'big', trigger: ctx.policy.kind as Trigger };
       }
-      const { token } = await ctx.gen.next(ctx.opts.sampler ?? {});
+      const { token } = await ctx.gen.next(ctx.smallSampler);
       tokens++;
       ctx.stats.smallTokens++;
       if (ctx.eos.has(token)) {
@@ -36,10 +42,24 @@ export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideT
         return { name: 'done', reason: 'eos' };
       }
       const { release, tag } = matcher.push(token);
-      yield* ctx.text(id, release.map((t) => decoder.push(t)).join(''));
+      if (held && !insideTag) {
+        // released tokens are the most recent ones the matcher held back
+        const last = ctx.gen.length - 1;
+        release.forEach((t, i) => held.push(decoder.push(t), last - (release.length - 1 - i)));
+        while (held.complete) {
+          const { show, rewound } = held.judge();
+          yield* ctx.text(id, show);
+          if (rewound) {
+            // what the matcher and decoder still hold was rewound with the line: not shown
+            await ctx.gen.append(ctx.tags.open);
+            yield* end('offload');
+            return { name: 'big', trigger: 'verify' };
+          }
+        }
+      } else yield* ctx.text(id, release.map((t) => decoder.push(t)).join(''));
       if (tag === 'open') {
         insideTag = true;
-        if (ctx.policy.kind === 'learned' && ctx.canOffload(true)) {
+        if (usesTags(ctx.policy.kind) && ctx.canOffload(true)) {
           yield* finish('offload');
           return { name: 'big', trigger: 'learned' };
         }

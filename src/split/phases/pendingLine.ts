@@ -1,0 +1,70 @@
+/**
+ * The `verify` trigger's hold-back: under verify the small model's text of the current line is
+ * not shown until the line is complete and the checker accepts it, so a wrong line can be
+ * rewound and rewritten by the large model without retracting anything a user has seen.
+ */
+import type { SolveContext } from '../solveContext';
+
+export class PendingLine {
+  private text = '';
+  /** characters each held token added, in order, and the cache length before the first */
+  private chars: number[] = [];
+  private start = -1;
+
+  constructor(private readonly ctx: SolveContext) {}
+
+  /** Holds one token's text, appended to the cache at `cacheLengthBefore`. */
+  push(text: string, cacheLengthBefore: number): void {
+    if (this.start < 0) this.start = cacheLengthBefore;
+    this.text += text;
+    this.chars.push(text.length);
+  }
+
+  get complete(): boolean {
+    return this.text.includes('\n');
+  }
+
+  /** Everything held, for a segment that ends (the end of reasoning is not a line to judge). */
+  takeAll(): string {
+    const t = this.text;
+    this.reset();
+    return t;
+  }
+
+  /**
+   * Judges the completed line (the shown start of the line plus what is held). Fine: returns the
+   * text to show. Wrong: rewinds the small cache to the token boundary at or before the first
+   * false part and returns the text to keep; `rewound` says so.
+   */
+  judge(): { show: string; rewound: boolean } {
+    const nl = this.text.indexOf('\n');
+    const shownStart = this.ctx.visible.slice(this.ctx.visible.lastIndexOf('\n') + 1);
+    const line = shownStart + this.text.slice(0, nl);
+    const point = this.ctx.canOffload() ? this.ctx.verifier!.push(line) : null;
+    if (!point) {
+      // the line stays, shown to the end of the token that holds its newline (a token is never split)
+      let k = 0;
+      let upTo = 0;
+      while (upTo <= nl) upTo += this.chars[k++];
+      const show = this.text.slice(0, upTo);
+      this.text = this.text.slice(upTo);
+      this.chars = this.chars.slice(k);
+      this.start = this.chars.length ? this.start + k : -1;
+      return { show, rewound: false };
+    }
+    const offset = Math.max(0, point.offset - shownStart.length);
+    let kept = 0;
+    let keptChars = 0;
+    while (kept < this.chars.length && keptChars + this.chars[kept] <= offset) keptChars += this.chars[kept++];
+    this.ctx.gen.rewind(this.start + kept);
+    const show = this.text.slice(0, keptChars);
+    this.reset();
+    return { show, rewound: true };
+  }
+
+  private reset(): void {
+    this.text = '';
+    this.chars = [];
+    this.start = -1;
+  }
+}
