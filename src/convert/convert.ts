@@ -71,6 +71,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   const opsets: Record<string, number> = isQuantized(o.dtype) ? { '': 17, 'com.microsoft': 1 } : { '': 17 };
   const model = g.finish(opsets, 'splitreason-convert').model;
   const jobs = weights.jobs;
+  checkAllUsed(ckpt.tensors.keys(), new Set(jobs.map((j) => j.tensor.name)), config.tie_word_embeddings, ckpt.config.model_type);
   const progress: ConvertProgress = { tensorsDone: 0, tensorsTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((s, j) => s + j.tensor.end - j.tensor.start, 0), stage: 'plan' };
   o.onProgress?.({ ...progress });
 
@@ -121,6 +122,14 @@ async function writeWeights(file: string, jobs: WeightJob[], totalBytes: number,
     await fh.truncate(totalBytes);
   } finally {
     await fh.close();
+  }
+}
+
+/** A tensor the graph does not read means a layer convert does not write (MLP biases, say): refuse rather than drop it. */
+function checkAllUsed(names: Iterable<string>, used: Set<string>, tied: boolean, arch: string): void {
+  for (const name of names) {
+    if (used.has(name) || /rotary_emb\.inv_freq$/.test(name) || (tied && name === 'lm_head.weight')) continue;
+    throw new ConvertError(`tensor ${name} has no place in a ${arch} decoder as convert writes it; this checkpoint has parts convert does not support.`);
   }
 }
 

@@ -50,8 +50,8 @@ export function quantizeQ4(w: Float32Array, n: number, k: number, blockSize: num
   return { packed, scales, zeroPoints };
 }
 
-/** Shrink factors tried for each end of a block's [min, max] range: clipping an outlier often lowers the error of all the other weights. */
-const SHRINK = [1, 0.9, 0.8, 0.7];
+/** Shrink factors tried for a block's [min, max] range: clipping an outlier often lowers the error of all the other weights. */
+const SHRINK = [1, 0.9, 0.8];
 
 function blockError(w: Float32Array, from: number, to: number, scale: number, zp: number): number {
   let err = 0;
@@ -64,8 +64,8 @@ function blockError(w: Float32Array, from: number, to: number, scale: number, zp
 }
 
 /**
- * The scale and zero point with the least squared error over w[from, to): each pair of shrunk
- * ends, then the winner's scale refitted by least squares to the codes it produced.
+ * The scale and zero point with the least squared error over w[from, to): each shrunk range,
+ * then the winner's scale refitted by least squares to the codes it produced.
  */
 function bestRange(w: Float32Array, from: number, to: number, lo: number, hi: number): { scale: number; zp: number } {
   if (!(hi > lo)) return { scale: 1, zp: 0 };
@@ -79,13 +79,9 @@ function bestRange(w: Float32Array, from: number, to: number, lo: number, hi: nu
       best = { scale, zp };
     }
   };
-  for (const fl of SHRINK) {
-    for (const fh of SHRINK) {
-      const l = lo * fl;
-      const h = hi * fh;
-      const scale = (h - l) / 15;
-      consider(scale, Math.min(15, Math.max(0, Math.round(-l / scale))));
-    }
+  for (const f of SHRINK) {
+    const scale = ((hi - lo) * f) / 15;
+    consider(scale, Math.min(15, Math.max(0, Math.round((-lo * f) / scale))));
   }
   // w ≈ (q - zp)·s: for fixed codes the best s is Σ w(q - zp) / Σ (q - zp)².
   let num = 0;

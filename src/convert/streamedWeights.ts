@@ -9,7 +9,7 @@ import { ElemType, type GraphBuilder } from '../engine/onnx/graph';
 import { sourceTensor, type Checkpoint, type SourceTensor } from './checkpoint';
 import { isHalf, isQuantized, type ConvertDtype } from './dtypes';
 import { q4Shapes, quantizeQ4 } from './quantize';
-import { bytesOf, decode, toHalf, transpose } from './tensorCodec';
+import { bytesOf, decode, storeMatrix, toHalf } from './tensorCodec';
 
 export interface WeightJob {
   tensor: SourceTensor;
@@ -41,45 +41,41 @@ export class StreamedWeights implements WeightSource {
     return this.ckpt.tensors.has(name);
   }
 
-  /** Declares outputs [name, type, dims] and one job producing their bytes from `tensor`. */
-  private declare(g: GraphBuilder, tensor: SourceTensor, outs: [string, ElemType, number[]][], produce: (w: Float32Array) => Uint8Array[]): string[] {
+  /** Declares outputs [name, type, dims] and one job producing their bytes from `tensor`'s bytes. */
+  private declare(g: GraphBuilder, tensor: SourceTensor, outs: [string, ElemType, number[]][], produce: (bytes: Buffer) => Uint8Array[]): string[] {
     const outputs = outs.map(([name, type, dims]) => {
       const length = elemSize(type) * dims.reduce((a, b) => a * b, 1);
       return { offset: g.externalInitializer(name, type, dims, length).offset, length };
     });
-    this.jobs.push({ tensor, outputs, produce: (bytes) => produce(decode(bytes, tensor.dtype)) });
+    this.jobs.push({ tensor, outputs, produce });
     return outs.map(([name]) => name);
   }
 
-  /** Float matrix stored [rows, cols] (transposed from the source when asked), fp16 in the half dtypes. */
-  private matrix(g: GraphBuilder, t: SourceTensor, name: string, dims: [number, number], transposeFrom?: [number, number]): string {
+  /** The source matrix [rows, cols] as a float initializer (transposed when asked), fp16 in the half dtypes. */
+  private matrix(g: GraphBuilder, t: SourceTensor, name: string, rows: number, cols: number, transpose: boolean): string {
     const half = isHalf(this.opts.dtype);
-    const type = half ? ElemType.FLOAT16 : ElemType.FLOAT;
-    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, type, dims]], (w) => {
-      const m = transposeFrom ? transpose(w, transposeFrom[0], transposeFrom[1]) : w;
-      return [bytesOf(half ? toHalf(m) : m)];
-    });
-    return half ? g.op('Cast', [stored], { to: ElemType.FLOAT }) : stored;
+    const dims = transpose ? [cols, rows] : [rows, cols];
+    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, half ? ElemType.FLOAT16 : ElemType.FLOAT, dims]], (bytes) => [storeMatrix(bytes, t.dtype, rows, cols, { transpose, half })]);
+    return stored;
   }
 
   linear(g: GraphBuilder, x: string, name: string, out: number, inn: number): string {
     const t = sourceTensor(this.ckpt, name, [out, inn]);
     if (isQuantized(this.opts.dtype) && (name !== 'lm_head.weight' || this.opts.quantizeHead)) return this.matMulNBits(g, x, t, name, out, inn);
-    return g.op('MatMul', [x, this.matrix(g, t, name, [inn, out], [out, inn])]);
+    const w = this.matrix(g, t, name, out, inn, true);
+    return g.op('MatMul', [x, isHalf(this.opts.dtype) ? g.op('Cast', [w], { to: ElemType.FLOAT }) : w]);
   }
 
   vector(g: GraphBuilder, name: string, n: number): string {
     const t = sourceTensor(this.ckpt, name, [n]);
-    return this.declare(g, t, [[name, ElemType.FLOAT, [n]]], (w) => [bytesOf(w)])[0];
+    return this.declare(g, t, [[name, ElemType.FLOAT, [n]]], (bytes) => [bytesOf(decode(bytes, t.dtype))])[0];
   }
 
   embed(g: GraphBuilder, ids: string, name: string, vocab: number, hidden: number): string {
     const t = sourceTensor(this.ckpt, name, [vocab, hidden]);
-    const half = isHalf(this.opts.dtype);
-    const type = half ? ElemType.FLOAT16 : ElemType.FLOAT;
-    [this.embedTable] = this.declare(g, t, [[half ? `${name}_fp16` : name, type, [vocab, hidden]]], (w) => [bytesOf(half ? toHalf(w) : w)]);
+    this.embedTable = this.matrix(g, t, name, vocab, hidden, false);
     const rows = g.op('Gather', [this.embedTable, ids], { axis: 0 });
-    return half ? g.op('Cast', [rows], { to: ElemType.FLOAT }) : rows;
+    return isHalf(this.opts.dtype) ? g.op('Cast', [rows], { to: ElemType.FLOAT }) : rows;
   }
 
   tiedHead(g: GraphBuilder, x: string, name: string, vocab: number, hidden: number): string {
@@ -104,8 +100,8 @@ export class StreamedWeights implements WeightSource {
         [`${name}_scales`, half ? ElemType.FLOAT16 : ElemType.FLOAT, shapes.scales],
         [`${name}_zp`, ElemType.UINT8, shapes.zeroPoints],
       ],
-      (w) => {
-        const q = quantizeQ4(w, n, k, blockSize);
+      (bytes) => {
+        const q = quantizeQ4(decode(bytes, t.dtype), n, k, blockSize);
         return [q.packed, bytesOf(half ? toHalf(q.scales) : q.scales), q.zeroPoints];
       },
     );

@@ -23,15 +23,32 @@ export function decode(bytes: Uint8Array, dtype: string): Float32Array {
   return out;
 }
 
-/** [rows, cols] → [cols, rows] (torch Linear [out, in] → MatMul's [in, out]). */
-export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) t[c * rows + r] = w[base + c];
+/**
+ * A [rows, cols] source matrix stored as float32 or float16, optionally transposed to
+ * [cols, rows] (torch Linear [out, in] → MatMul's [in, out]), in one pass: no float32 copy
+ * of the whole tensor besides the output, which keeps the converter's peak memory low.
+ */
+export function storeMatrix(bytes: Uint8Array, dtype: string, rows: number, cols: number, opts: { transpose: boolean; half: boolean }): Uint8Array {
+  const n = rows * cols;
+  const out = opts.half ? new Uint16Array(n) : new Float32Array(n);
+  const rowChunk = Math.max(1, Math.floor((1 << 20) / cols));
+  const elem = SOURCE_SIZE[dtype];
+  for (let r0 = 0; r0 < rows; r0 += rowChunk) {
+    const r1 = Math.min(rows, r0 + rowChunk);
+    const w = decode(bytes.subarray(r0 * cols * elem, r1 * cols * elem), dtype); // a few MB at a time
+    for (let r = r0; r < r1; r++) {
+      const base = (r - r0) * cols;
+      if (opts.transpose) {
+        if (opts.half) for (let c = 0; c < cols; c++) out[c * rows + r] = floatToHalf(w[base + c]);
+        else for (let c = 0; c < cols; c++) out[c * rows + r] = w[base + c];
+      } else if (opts.half) for (let c = 0; c < cols; c++) out[r * cols + c] = floatToHalf(w[base + c]);
+      else out.set(w.subarray(base, base + cols), r * cols);
+    }
   }
-  return t;
+  return bytesOf(out);
 }
+
+const SOURCE_SIZE: Record<string, number> = { BF16: 2, F16: 2, F32: 4 };
 
 export function toHalf(w: Float32Array): Uint16Array {
   const out = new Uint16Array(w.length);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { convertCheckpoint, type ConvertOptions } from '../../src/convert';
 import { tempDir } from '../helpers/tempModel';
-import { toyCheckpoint } from './toyConversions';
+import { toyWeights, writeHfCheckpoint } from '../helpers/hfCheckpoint';
+import { toyCheckpoint, toyDir } from './toyConversions';
 
 /** A copy of a toy checkpoint to damage, and an empty parent for the output. */
 function damaged(store: 'F32' | 'BF16', damage: (dir: string) => void): { hf: string; parent: string } {
@@ -65,6 +66,16 @@ test('unsupported dtype: of the conversion, and of a stored tensor', async () =>
     writeFileSync(f, buf);
   });
   await expectSentence(b.hf, b.parent, /is stored as I32; convert reads BF16, F16, F32 checkpoints/);
+});
+
+test('a tensor the decoder has no place for (an MLP bias)', async () => {
+  const root = tempDir('sr-bad-');
+  const weights = toyWeights(join(toyDir('toy-big'), 'onnx', 'model.onnx'));
+  weights.set('model.layers.1.mlp.down_proj.bias', { dims: [128], data: new Float32Array(128) });
+  const hf = writeHfCheckpoint(toyDir('toy-big'), weights, join(root, 'hf'), { dtype: 'F32' });
+  const parent = join(root, 'out');
+  mkdirSync(parent);
+  await expectSentence(hf, parent, /tensor model\.layers\.1\.mlp\.down_proj\.bias has no place in a qwen2 decoder as convert writes it/);
 });
 
 test('truncated safetensors file', async () => {

@@ -1,0 +1,48 @@
+/** `splitreason convert` as a user runs it: a real process, its exit codes, its stderr and the folder it writes. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from '../helpers/tempModel';
+import { toyCheckpoint } from './toyConversions';
+
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'convert', ...args], { encoding: 'utf8' });
+
+test('--help prints the usage and exits 0', () => {
+  const r = cli(['--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /usage: splitreason convert HF_DIR OUT_DIR \[--dtype q4\|q4f16\|fp16\|fp32\]/);
+});
+
+test('usage errors exit 2 and name what to pass', () => {
+  const missing = cli(['only-one-dir']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /convert needs HF_DIR and OUT_DIR/);
+  const dtype = cli(['a', 'b', '--dtype', 'int3']);
+  assert.equal(dtype.status, 2);
+  assert.match(dtype.stderr, /--dtype must be one of q4, q4f16, fp16, fp32, got 'int3'/);
+  const level = cli(['a', 'b', '--accuracy-level', '7']);
+  assert.equal(level.status, 2);
+  assert.match(level.stderr, /--accuracy-level must be an integer from 0 to 4/);
+});
+
+test('a conversion writes the model folder and plain progress lines when stderr is not a terminal', () => {
+  const out = join(tempDir('sr-cli-'), 'toy-q4');
+  const r = cli([toyCheckpoint('toy-big', 'BF16'), out, '--dtype', 'q4', '--block-size', '16', '--quantize-head']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.match(lines[0], /^ *\d+%  \d+\/75 tensors  \d+\/2 MB  /);
+  assert.match(lines.at(-2)!, /^100%  75\/75 tensors {2}2\/2 MB/);
+  assert.match(lines.at(-1)!, /^wrote .*toy-q4\/onnx\/model_q4\.onnx \(q4, tags: special\) in [\d.]+ s$/);
+  assert.ok(!lines.some((l) => l.includes('\r')));
+  assert.deepEqual(readdirSync(join(out, 'onnx')).sort(), ['model_q4.onnx', 'model_q4.onnx_data']);
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json']) assert.ok(existsSync(join(out, f)), f);
+});
+
+test('bad input exits 1 with its one sentence', () => {
+  const r = cli([join(tempDir('sr-cli-'), 'nothing-here'), join(tempDir('sr-cli-'), 'out')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^splitreason convert: \S+nothing-here is not a folder; pass a Hugging Face checkpoint folder/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
