@@ -25,16 +25,29 @@ export interface RendererContext {
  */
 const STYLESHEETS = ['./katex/katex.min.css', './panel.css'];
 
+/** Settles when each stylesheet has loaded or failed: rendering waits, so no unstyled flash. */
+const loaded = new Map<string, Promise<void>>();
+
 /** KaTeX's stylesheet (and through it its fonts) and the panel's. */
-function ensureStyles(): void {
-  for (const rel of STYLESHEETS) {
-    const href = new URL(rel, import.meta.url).href;
-    if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => (l as HTMLLinkElement).href === href)) continue;
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = href;
-    document.head.append(link);
-  }
+function ensureStyles(): Promise<void> {
+  return Promise.all(
+    STYLESHEETS.map((rel) => {
+      const href = new URL(rel, import.meta.url).href;
+      let done = loaded.get(href);
+      if (!done) {
+        const link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = href;
+        done = new Promise<void>((resolve) => {
+          link.addEventListener('load', () => resolve(), { once: true });
+          link.addEventListener('error', () => resolve(), { once: true }); // the trace still renders, unstyled
+        });
+        loaded.set(href, done);
+        document.head.append(link);
+      }
+      return done;
+    }),
+  ).then(() => undefined);
 }
 
 /** The events of an output: `{ events: [...] }`, or a bare array (outputs written before version 1). */
@@ -62,8 +75,8 @@ export function renderTrace(data: unknown, element: HTMLElement): void {
 }
 
 export const activate = (_ctx: RendererContext) => ({
-  renderOutputItem(item: OutputItem, element: HTMLElement): void {
-    ensureStyles();
+  async renderOutputItem(item: OutputItem, element: HTMLElement): Promise<void> {
+    await ensureStyles();
     let events: unknown;
     try {
       events = item.json();

@@ -48,6 +48,7 @@ async function checkRenderedTrace(output: FrameLocator, when: string): Promise<v
   await output.locator('.sr-notebook.sr-trace.sr-done').waitFor({ timeout: 60_000 });
   const big = output.locator('.sr-seg.sr-big[data-seg]').first();
   await big.waitFor({ timeout: 10_000 });
+  // The renderer typesets once its stylesheets have loaded (or failed to): no waiting for them here.
   const tint = await css(big, 'backgroundColor');
   if (/^rgba\(0, 0, 0, 0\)$|^transparent$/.test(tint)) throw new Error(`${when}: offloaded text has no tint (background ${tint}): the renderer's stylesheet did not load`);
   const underline = await css(big, 'borderBottomStyle');

@@ -198,7 +198,7 @@
     /** Renders through the notebook renderer the page loaded. */
     renderNotebook(events, mime) {
       const out = document.getElementById('output');
-      window.__renderer.renderOutputItem({ id: 'cell-1', mime, json: () => events }, out);
+      return window.__renderer.renderOutputItem({ id: 'cell-1', mime, json: () => events }, out);
     },
   };
 })();
