@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ortLibraryEnv } from './executionProviders';
 import type { Op, Reply, Request } from './process/protocol';
 
 interface Pending {
@@ -40,13 +41,14 @@ export class EngineCrashed extends Error {}
  * started). From source (tests, tsx): process/main.ts through tsx. The child's argv stays
  * short whatever the caller's is (onnxruntime-node 1.30 crashes on a long argv in a worker).
  */
-function startProcess(): ChildProcess {
+function startProcess(ortLibraryDir?: string): ChildProcess {
   const bundled = join(__dirname, 'engineProcess.js');
   const script = existsSync(bundled) ? bundled : join(__dirname, 'process', 'main.ts');
   return fork(script, [], {
     execPath: process.execPath,
     execArgv: script === bundled ? [] : ['--import', 'tsx'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    // the loader path is read once at process start: a CUDA-enabled onnxruntime is chosen here
+    env: { ...(ortLibraryDir ? ortLibraryEnv(ortLibraryDir) : process.env), ELECTRON_RUN_AS_NODE: '1' },
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -63,8 +65,8 @@ export class EngineProcess {
   private closing = false;
   private stderr = '';
 
-  constructor() {
-    this.child = startProcess();
+  constructor(ortLibraryDir?: string) {
+    this.child = startProcess(ortLibraryDir);
     this.child.on('message', (r: Reply) => this.receive(r));
     this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString('utf8')).slice(-STDERR_TAIL)));
     this.child.on('error', (e) => this.fail(new EngineCrashed(`the model engine could not run: ${e.message}`)));

@@ -25,6 +25,7 @@ export class LocalModel {
     private info: LoadResult,
     private engine: EngineProcess,
     private readonly request: LoadRequest,
+    private readonly ortLibraryDir: string | undefined,
     private readonly log?: (message: string) => void,
   ) {}
 
@@ -43,8 +44,8 @@ export class LocalModel {
       maxPositions: c.max_position_embeddings,
       rewind: opts.rewind,
     };
-    const { engine, info } = await start(request, opts.log);
-    return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, opts.log);
+    const { engine, info } = await start(request, opts.ortLibraryDir, opts.log);
+    return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, opts.ortLibraryDir, opts.log);
   }
 
   /** The execution provider actually in use. */
@@ -78,7 +79,7 @@ export class LocalModel {
   private restart(): Promise<void> {
     this.restarting ??= (async () => {
       this.log?.('the model engine stopped; starting a new one');
-      const { engine, info } = await start(this.request, this.log);
+      const { engine, info } = await start(this.request, this.ortLibraryDir, this.log);
       this.engine = engine;
       this.info = info;
     })().finally(() => (this.restarting = undefined));
@@ -86,8 +87,8 @@ export class LocalModel {
   }
 }
 
-async function start(request: LoadRequest, log?: (message: string) => void): Promise<{ engine: EngineProcess; info: LoadResult }> {
-  const engine = new EngineProcess();
+async function start(request: LoadRequest, ortLibraryDir: string | undefined, log?: (message: string) => void): Promise<{ engine: EngineProcess; info: LoadResult }> {
+  const engine = new EngineProcess(ortLibraryDir);
   try {
     const info = await engine.request<LoadResult>({ op: 'load', load: request });
     for (const line of info.log) log?.(line);

@@ -13,6 +13,8 @@ export interface LoadOptions {
   threads?: number;
   /** How a rewind treats the KV cache: cut it (host memory) or replay the kept tokens (a cache on the GPU). Default: by where the cache lives. */
   rewind?: 'cut' | 'replay';
+  /** A folder with its own libonnxruntime and provider libraries (SplitReason: Enable CUDA writes one): the engine process loads onnxruntime from there. */
+  ortLibraryDir?: string;
   /** Receives provider fallbacks and other load-time notes. */
   log?: (message: string) => void;
 }

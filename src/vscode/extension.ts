@@ -20,13 +20,13 @@ import { watchUnusedBaseUrl } from './settingsAdvice';
 import { CHECK_COMMAND, SolutionCheck } from './checkSolution';
 import { TUTOR_COMMAND, tutorCommand } from './tutorCommand';
 import { newNotebookCommand } from './newNotebook';
-import { enableCudaCommand } from './cuda/command';
+import { enableCudaCommand, installedCuda } from './cuda/command';
 
 export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
   const keys = new ApiKeyStore(context.secrets, log);
   const status = new StatusBar();
-  const session = new EngineSession(log, status);
+  const session = new EngineSession(log, status, () => installedCuda(context.extensionPath, context.globalStorageUri.fsPath));
   const storageDir = join(context.globalStorageUri.fsPath, 'models');
   const catalogFile = join(context.extensionPath, 'models', 'catalog.json');
   const catalog = () => loadCatalog(catalogFile);

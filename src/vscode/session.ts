@@ -27,6 +27,8 @@ export class EngineSession implements vscode.Disposable {
   constructor(
     private readonly log: Log,
     private readonly status: StatusBar,
+    /** the CUDA-enabled onnxruntime folder (SplitReason: Enable CUDA), when there is one */
+    private readonly ortLibraryDir: () => string | undefined = () => undefined,
   ) {}
 
   /**
@@ -34,13 +36,14 @@ export class EngineSession implements vscode.Disposable {
    * progress notification) if needed. Release the lease when the solve ends.
    */
   async smallModel(model: ResolvedModel, settings: Settings): Promise<Lease<LocalModel>> {
-    const key = JSON.stringify([model.dir, model.dtype, settings.device, settings.threads]);
+    const ortLibraryDir = this.ortLibraryDir();
+    const key = JSON.stringify([model.dir, model.dtype, settings.device, settings.threads, ortLibraryDir]);
     if (!this.small.current(key)) {
       const started = Date.now();
       this.status.update({ model: model.label, device: settings.device, state: 'loading' });
       this.log.info(`loading small model ${model.dir} (dtype ${model.dtype}, device ${settings.device})`);
       const loading = this.small.fill(key, () =>
-        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, log: (m) => this.log.info(`engine: ${m}`) }),
+        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, ortLibraryDir, log: (m) => this.log.info(`engine: ${m}`) }),
       );
       loading.then(
         (m) => {

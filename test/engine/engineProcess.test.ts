@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { tempModel } from '../helpers/tempModel';
+import { tempDir, tempModel } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
 
 test("the caller keeps running while the engine process loads and generates", async () => {
@@ -163,3 +164,17 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
   return d;
 }
+
+test('ortLibraryDir: the engine process loads onnxruntime from that folder (how a CUDA-enabled copy is used)', { skip: process.platform !== 'linux' }, async () => {
+  const ortBin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  const dir = tempDir('sr-ort-');
+  copyFileSync(join(ortBin, 'libonnxruntime.so.1'), join(dir, 'libonnxruntime.so.1'));
+  const model = await loadTestModel(tempModel({ seed: 7 }).dir, { ortLibraryDir: dir });
+  const maps = readFileSync(`/proc/${model.enginePid}/maps`, 'utf8');
+  assert.ok(maps.includes(join(dir, 'libonnxruntime.so.1')), 'the engine mapped the copy');
+  assert.ok(!maps.includes(join(ortBin, 'libonnxruntime.so.1')), 'and not the package one');
+  const g = await model.generator();
+  await g.append([1, 2, 3]);
+  assert.equal(typeof (await g.next({})).token, 'number');
+  await model.dispose();
+});
