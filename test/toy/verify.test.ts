@@ -4,27 +4,13 @@
  * model. Measured on the 500 held-out problems in README "Tutoring"; here, 10 fresh problems.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { LocalModel } from '../../src/engine';
-import { LocalProvider } from '../../src/providers';
+import { test } from 'node:test';
 import { OPEN_TAG, solve, type TraceEvent } from '../../src/split';
-import { loadTestModel, TEST_DEVICE } from '../helpers/testDevice';
+import { useToyPair } from './pair';
 import { toyProblems } from './problems';
 
-const MODELS = join(__dirname, '..', '..', 'models');
 const PROBLEMS = toyProblems(10, 4242);
-let small: LocalModel;
-let big: LocalProvider;
-
-before(async () => {
-  small = await loadTestModel(join(MODELS, 'toy-small'), { threads: 1 });
-  big = new LocalProvider({ modelDir: join(MODELS, 'toy-big'), device: TEST_DEVICE, threads: 1 });
-});
-after(async () => {
-  await big?.dispose();
-  await small?.dispose();
-});
+const pair = useToyPair();
 
 test('verify: wrong lines are rewritten by the large model, the small model never tags, and it beats the small model alone', async (t) => {
   let right = 0;
@@ -34,7 +20,7 @@ test('verify: wrong lines are rewritten by the large model, the small model neve
     const source = new Map<number, { source: string; trigger: string }>();
     const shown: string[] = [];
     let answer: string | null = null;
-    for await (const e of solve({ problem: p.text, small, big, policy: { kind: 'verify' }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
+    for await (const e of solve({ problem: p.text, small: pair.small(), big: pair.big(), policy: { kind: 'verify' }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
       if (e.type === 'segment') source.set(e.id, { source: e.source, trigger: e.trigger });
       else if (e.type === 'text') shown.push(e.text);
       else if (e.type === 'done') answer = e.answer;
