@@ -6,7 +6,7 @@ import type { DoneReason, SegmentEndReason, TraceEvent, Trigger } from '../event
 import { bigUserMessage, renderPrompt, stripTags } from '../prompt';
 import type { SolveContext } from '../solveContext';
 import { Stop, segmentEndOf, stopReason } from '../stop';
-import { BigText } from './bigText';
+import { BigText, type BigTextMode } from './bigText';
 import type { PhaseRun } from './phase';
 
 type Outcome = { reason: SegmentEndReason; error?: string } | { stop: DoneReason };
@@ -16,7 +16,8 @@ export async function* offloadSegment(ctx: SolveContext, trigger: Trigger): Phas
     0,
     Math.min(ctx.budgets.segmentCap, ctx.offloadLeft, ctx.budgets.maxTokens - ctx.stats.smallTokens - ctx.stats.bigTokens, ctx.contextLeft - ctx.tags.close.length - 1),
   );
-  const outcome = yield* bigSegment(ctx, trigger, cap, true);
+  // a line the checker refused is rewritten at most to its end: the small model goes on from the next line
+  const outcome = yield* bigSegment(ctx, trigger, cap, 'probe', trigger === 'verify');
   if ('stop' in outcome) return { name: 'done', reason: outcome.stop };
   // failed: keep the tag open, the small model writes this step itself
   if (outcome.reason === 'failed') return { name: 'small', trigger: 'failed', insideTag: true };
@@ -26,7 +27,7 @@ export async function* offloadSegment(ctx: SolveContext, trigger: Trigger): Phas
 
 export async function* alwaysSegment(ctx: SolveContext): PhaseRun {
   const cap = Math.max(0, Math.min(ctx.budgets.maxTokens, ctx.offloadLeft, ctx.budgets.maxTokens - ctx.stats.smallTokens - ctx.stats.bigTokens));
-  const outcome = yield* bigSegment(ctx, 'always', cap, false);
+  const outcome = yield* bigSegment(ctx, 'always', cap, 'show', false);
   if ('stop' in outcome) return { name: 'done', reason: outcome.stop };
   if (outcome.reason === 'failed') {
     // the large model failed alone: the small model carries on from what is shown
@@ -36,7 +37,7 @@ export async function* alwaysSegment(ctx: SolveContext): PhaseRun {
   return { name: 'done', reason: outcome.reason === 'max-tokens' ? 'max-tokens' : 'eos' };
 }
 
-async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, probe: boolean): AsyncGenerator<TraceEvent, Outcome> {
+async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mode: BigTextMode, toLineEnd: boolean): AsyncGenerator<TraceEvent, Outcome> {
   const big = ctx.opts.big!;
   const tok = ctx.opts.small.tokenizer;
   const { id, event } = ctx.beginSegment('big', trigger);
@@ -45,7 +46,7 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, pro
   const prefix = renderPrompt(tok, bigUserMessage(ctx.opts.problem));
   const reasoning = stripTags(ctx.visible, [ctx.split.openTag, ctx.split.closeTag]);
   ctx.stats.bigPromptTokens += tok.encode(prefix + reasoning).length;
-  const text = new BigText(ctx, id, cap, probe);
+  const text = new BigText(ctx, id, cap, mode);
   const finish = (reason: SegmentEndReason, error?: string) => {
     ctx.stats.bigTokens += text.accepted.length;
     ctx.stats.bigMs += performance.now() - started;
@@ -65,6 +66,11 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, pro
     });
     for await (const chunk of stream) {
       received += chunk.text;
+      const nl = toLineEnd ? received.indexOf('\n') : -1;
+      if (nl >= 0) {
+        received = received.slice(0, nl + 1);
+        break;
+      }
       // the last token may still grow with the next chunk: hold it back
       const r = await text.commit(tok.encode(received).slice(0, -1));
       yield* r.events;
@@ -80,7 +86,7 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, pro
       const r = await text.commit(tok.encode(received));
       yield* r.events;
       if (r.handedBack) reason = 'handback';
-      else if (r.full) reason = probe ? 'cap' : 'max-tokens';
+      else if (r.full) reason = mode === 'show' ? 'max-tokens' : 'cap';
     }
   } catch (e) {
     const stop = stopReason(e, ctx.abort.signal.aborted, !!ctx.opts.signal?.aborted);

@@ -7,6 +7,8 @@
 import type { TraceEvent } from '../events';
 import type { SolveContext } from '../solveContext';
 
+export type BigTextMode = 'probe' | 'show';
+
 export class BigText {
   /** small-tokenizer ids of the large model's text now accepted (in the small cache when probing) */
   accepted: number[] = [];
@@ -18,15 +20,15 @@ export class BigText {
     private readonly ctx: SolveContext,
     private readonly id: number,
     readonly cap: number,
-    /** probe for the hand-back (an offload) or only show (the `always` path) */
-    private readonly probe: boolean,
+    /** probe: append to the small cache and look for the hand-back (an offload); show: only show (the `always` path) */
+    private readonly mode: BigTextMode,
   ) {
     this.segStart = ctx.gen.length;
   }
 
   /** Takes `target` (a tokenization of the text so far); `done` once the small model took over or the cap is reached. */
   async commit(target: number[]): Promise<{ events: TraceEvent[]; handedBack: boolean; full: boolean }> {
-    if (!this.probe) {
+    if (this.mode === 'show') {
       this.accepted = target.slice(0, this.cap);
       return { events: this.show(), handedBack: false, full: this.accepted.length >= this.cap };
     }
