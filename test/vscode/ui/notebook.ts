@@ -39,6 +39,8 @@ export const notebookTest: UiTest = {
     await page.locator('.notebook-editor .cell-list-container').waitFor({ timeout: 30_000 });
     // The only kernel for Jupyter notebooks here: VS Code selects it and names it in the toolbar.
     await page.locator('.notebook-toolbar-container', { hasText: 'SplitReason' }).waitFor({ timeout: 30_000 });
+    // Focus the notebook as a user would before running it (the palette lists Run All for a focused notebook).
+    await page.locator('.notebook-editor .monaco-editor', { hasText: 'What is 17 + 25?' }).click();
     await runFromPalette(page, 'Notebook: Run All');
     const output = page.frameLocator('.notebook-editor iframe.webview.ready').frameLocator('iframe#active-frame');
     // The renderer's root is the TraceView's: .sr-notebook.sr-trace.
