@@ -22,10 +22,15 @@ export function createNotebookController(deps: SolveDeps): vscode.Disposable {
   controller.description = "solves each cell's text as a math problem";
   controller.supportedLanguages = ['plaintext', 'markdown', 'latex'];
   controller.supportsExecutionOrder = true;
-  let order = 0;
+  // Each notebook counts its runs from [1], as a Jupyter kernel does per notebook.
+  const order = new WeakMap<vscode.NotebookDocument, number>();
   controller.executeHandler = async (cells) => {
     // One cell after another, as a kernel runs them.
-    for (const cell of cells) await executeCell(controller, deps, cell, ++order);
+    for (const cell of cells) {
+      const n = (order.get(cell.notebook) ?? 0) + 1;
+      order.set(cell.notebook, n);
+      await executeCell(controller, deps, cell, n);
+    }
   };
   return controller;
 }
