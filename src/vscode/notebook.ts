@@ -26,10 +26,15 @@ export function createNotebookController(deps: SolveDeps): vscode.Disposable {
   // No supportedLanguages: VS Code would skip every other cell (a notebook's default Python
   // cell) without a word. executeCell says what to change instead.
   controller.supportsExecutionOrder = true;
-  let order = 0;
+  // Each notebook counts its runs from [1], as a Jupyter kernel does per notebook.
+  const order = new WeakMap<vscode.NotebookDocument, number>();
   controller.executeHandler = async (cells) => {
     // One cell after another, as a kernel runs them.
-    for (const cell of cells) await executeCell(controller, deps, cell, ++order);
+    for (const cell of cells) {
+      const n = (order.get(cell.notebook) ?? 0) + 1;
+      order.set(cell.notebook, n);
+      await executeCell(controller, deps, cell, n);
+    }
   };
   return controller;
 }
