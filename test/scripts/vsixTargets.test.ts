@@ -10,7 +10,7 @@ const VSCODEIGNORE = readFileSync(join(__dirname, '../../.vscodeignore'), 'utf8'
 /** A plausible linux-x64 extension folder, built from the models and media on disk. */
 function linuxX64(): string[] {
   return [
-    'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', 'media/panel.css',
+    'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'media/icon.png', 'media/walkthrough/solve.md', 'dist/webview/panel.css',
     'dist/extension.js', 'dist/engineProcess.js', 'dist/webview/panel.js', 'dist/webview/notebookRenderer.js',
     'dist/webview/katex/katex.min.css', 'dist/webview/katex/fonts/KaTeX_Main-Regular.woff2', 'models/catalog.json',
     ...BUNDLED_MODELS.flatMap((m) => ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((f) => `models/${m}/${f}`)),

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { CUDA_FILES, CUDA_PACKAGE_ID, DEFAULT_FEED } from '../../src/vscode/cuda/nuget';
 import { installCudaProvider, installedCudaDir, ORT_LIBRARY } from '../../src/vscode/cuda/install';
 import { missingRuntimeMessage } from '../../src/vscode/cuda/cudaRuntime';
-import { ortLibraryEnv } from '../../src/engine/executionProviders';
 import { makeZip, startNugetServer } from './nugetServer';
 import { tempDir, tempModel } from '../helpers/tempModel';
 
@@ -122,7 +121,7 @@ test('a feed without the package says so', async () => {
   }
 });
 
-test('the engine process loads onnxruntime from the installed folder, tries CUDA there and logs its fallback', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
+test('an engine started with the installed folder (LoadOptions.ortLibraryDir) loads onnxruntime from it, tries CUDA there and logs its fallback', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
   const server = await startNugetServer(CUDA_PACKAGE_ID, ORT_VERSION, nupkgOf(providerFiles()));
   let dir: string;
   try {
@@ -135,12 +134,12 @@ test('the engine process loads onnxruntime from the installed folder, tries CUDA
     const { readFileSync } = require('node:fs');
     (async () => {
       const log = [];
-      const m = await LocalModel.load(${JSON.stringify(tempModel().dir)}, { device: 'auto', log: (l) => log.push(l) });
-      const loaded = [...new Set(readFileSync('/proc/self/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop()).filter((p) => /libonnxruntime\\.so/.test(p)))];
+      const m = await LocalModel.load(${JSON.stringify(tempModel().dir)}, { device: 'auto', ortLibraryDir: ${JSON.stringify(dir)}, selfTestFile: ${JSON.stringify(join(tempDir(), 'self-test.json'))}, log: (l) => log.push(l) });
+      const loaded = [...new Set(readFileSync('/proc/' + m.enginePid + '/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop()).filter((p) => /libonnxruntime\\.so/.test(p)))];
       console.log(JSON.stringify({ device: m.device, log, loaded }));
       await m.dispose();
     })();`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, env: ortLibraryEnv(dir), encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { device: string; log: string[]; loaded: string[] };
   assert.deepEqual(out.loaded, [join(dir, ORT_LIBRARY)], 'the engine process loaded the copy beside the providers');
