@@ -27,12 +27,13 @@ export interface Host {
   vulkanIcdDirs?: string[];
 }
 
-export function planProviders(device: Device, host: Host = currentHost()): ProviderPlan {
+/** @param failedSelfTest providers that failed `auto`'s self-test on this machine (selfTest.ts): skipped */
+export function planProviders(device: Device, host: Host = currentHost(), failedSelfTest: readonly Provider[] = []): ProviderPlan {
   const skipped: ProviderPlan['skipped'] = [];
   if (device !== 'auto') return { order: device === 'cpu' ? ['cpu'] : [device, 'cpu'], skipped };
   const order: Provider[] = [];
   for (const p of AUTO_ORDER[host.platform] ?? ['cpu']) {
-    const reason = unavailable(p, host);
+    const reason = p !== 'cpu' && failedSelfTest.includes(p) ? 'failed its self-test on this machine' : unavailable(p, host);
     if (reason) skipped.push({ provider: p, reason });
     else order.push(p);
   }

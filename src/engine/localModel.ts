@@ -5,6 +5,8 @@
  * generator() starts a fresh engine with the same model.
  */
 import { EngineProcess } from './engineProcess';
+import type { Provider } from './executionProviders';
+import { runSelfTest, SelfTestRecord } from './selfTest';
 import { resolveModelFolder } from './modelFolder';
 import { TextTokenizer } from './tokenizer';
 import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
@@ -25,8 +27,7 @@ export class LocalModel {
     private info: LoadResult,
     private engine: EngineProcess,
     private readonly request: LoadRequest,
-    private readonly ortLibraryDir: string | undefined,
-    private readonly log?: (message: string) => void,
+    private readonly startOptions: StartOptions,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<LocalModel> {
@@ -44,8 +45,9 @@ export class LocalModel {
       maxPositions: c.max_position_embeddings,
       rewind: opts.rewind,
     };
-    const { engine, info } = await start(request, opts.ortLibraryDir, opts.log);
-    return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, opts.ortLibraryDir, opts.log);
+    const startOptions: StartOptions = { ortLibraryDir: opts.ortLibraryDir, selfTestFile: opts.selfTestFile, log: opts.log };
+    const { engine, info } = await start(request, startOptions);
+    return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, startOptions);
   }
 
   /** The execution provider actually in use. */
@@ -78,8 +80,8 @@ export class LocalModel {
 
   private restart(): Promise<void> {
     this.restarting ??= (async () => {
-      this.log?.('the model engine stopped; starting a new one');
-      const { engine, info } = await start(this.request, this.ortLibraryDir, this.log);
+      this.startOptions.log?.('the model engine stopped; starting a new one');
+      const { engine, info } = await start(this.request, this.startOptions);
       this.engine = engine;
       this.info = info;
     })().finally(() => (this.restarting = undefined));
@@ -87,18 +89,49 @@ export class LocalModel {
   }
 }
 
-async function start(request: LoadRequest, ortLibraryDir: string | undefined, log?: (message: string) => void): Promise<{ engine: EngineProcess; info: LoadResult }> {
-  const engine = new EngineProcess(ortLibraryDir);
-  try {
-    const info = await engine.request<LoadResult>({ op: 'load', load: request });
-    for (const line of info.log) log?.(line);
-    log?.(`loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`);
+/**
+ * Starts an engine process with the model. Under `device: auto` a GPU provider met for the first
+ * time runs the self-test; one that fails (or crashes its engine) is recorded and the model is
+ * loaded again without it.
+ */
+async function start(request: LoadRequest, opts: StartOptions): Promise<{ engine: EngineProcess; info: LoadResult }> {
+  const record = request.device === 'auto' ? new SelfTestRecord(opts.selfTestFile) : undefined;
+  const failed = new Set(record?.failed() ?? []);
+  for (;;) {
+    const engine = new EngineProcess(opts.ortLibraryDir);
+    let info: LoadResult;
+    try {
+      info = await engine.request<LoadResult>({ op: 'load', load: { ...request, failedSelfTest: [...failed] } });
+    } catch (e) {
+      await engine.terminate();
+      throw e;
+    }
+    for (const line of info.log) opts.log?.(line);
+    const device = info.device as Provider;
+    if (record && !failed.has(device) && (device !== 'cpu' || SELF_TEST_CPU()) && !record.passed(device)) {
+      const reason = await runSelfTest(engine).catch((e: Error) => e.message);
+      record.note(device, reason);
+      if (reason !== undefined) {
+        opts.log?.(`${device} failed its self-test (${reason}); falling back`);
+        failed.add(device);
+        await engine.terminate();
+        continue;
+      }
+      opts.log?.(`${device} passed its self-test`);
+    }
+    opts.log?.(`loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`);
     return { engine, info };
-  } catch (e) {
-    await engine.terminate();
-    throw e;
   }
 }
+
+interface StartOptions {
+  ortLibraryDir?: string;
+  selfTestFile?: string;
+  log?: (message: string) => void;
+}
+
+/** The CPU is the last resort and is not self-tested, except by the tests of the fallback itself. */
+const SELF_TEST_CPU = () => process.env.SPLITREASON_SELF_TEST_CPU === '1';
 
 export interface GenerateOptions {
   sampler?: SamplerSpec;

@@ -15,6 +15,8 @@ export interface LoadOptions {
   rewind?: 'cut' | 'replay';
   /** A folder with its own libonnxruntime and provider libraries (SplitReason: Enable CUDA writes one): the engine process loads onnxruntime from there. */
   ortLibraryDir?: string;
+  /** Where `auto`'s provider self-test results are kept (default: ~/.cache/splitreason/provider-self-test.json). */
+  selfTestFile?: string;
   /** Receives provider fallbacks and other load-time notes. */
   log?: (message: string) => void;
 }

@@ -26,7 +26,12 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
   const log = createLog();
   const keys = new ApiKeyStore(context.secrets, log);
   const status = new StatusBar();
-  const session = new EngineSession(log, status, () => installedCuda(context.extensionPath, context.globalStorageUri.fsPath));
+  const session = new EngineSession(
+    log,
+    status,
+    () => installedCuda(context.extensionPath, context.globalStorageUri.fsPath),
+    join(context.globalStorageUri.fsPath, 'provider-self-test.json'),
+  );
   const storageDir = join(context.globalStorageUri.fsPath, 'models');
   const catalogFile = join(context.extensionPath, 'models', 'catalog.json');
   const catalog = () => loadCatalog(catalogFile);

@@ -29,6 +29,8 @@ export class EngineSession implements vscode.Disposable {
     private readonly status: StatusBar,
     /** the CUDA-enabled onnxruntime folder (SplitReason: Enable CUDA), when there is one */
     private readonly ortLibraryDir: () => string | undefined = () => undefined,
+    /** where `auto`'s provider self-test results are kept (the extension's global storage) */
+    private readonly selfTestFile?: string,
   ) {}
 
   /**
@@ -43,7 +45,7 @@ export class EngineSession implements vscode.Disposable {
       this.status.update({ model: model.label, device: settings.device, state: 'loading' });
       this.log.info(`loading small model ${model.dir} (dtype ${model.dtype}, device ${settings.device})`);
       const loading = this.small.fill(key, () =>
-        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, ortLibraryDir, log: (m) => this.log.info(`engine: ${m}`) }),
+        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, ortLibraryDir, selfTestFile: this.selfTestFile, log: (m) => this.log.info(`engine: ${m}`) }),
       );
       loading.then(
         (m) => {

@@ -17,6 +17,10 @@ test('auto order per platform, skipping providers this machine cannot run', () =
   assert.deepEqual(planProviders('auto', { platform: 'win32' }).order, ['dml', 'webgpu', 'cpu']);
   assert.deepEqual(planProviders('auto', { platform: 'darwin' }).order, ['coreml', 'webgpu', 'cpu']);
   assert.deepEqual(planProviders('auto', { platform: 'linux', ortBinDir: cudaDir, vulkanIcdDirs: [join(icd, 'hw')] }).order, ['cuda', 'webgpu', 'cpu']);
+  // a provider that failed auto's self-test here is skipped with that reason; the CPU never is
+  const afterSelfTest = planProviders('auto', { platform: 'linux', ortBinDir: cudaDir, vulkanIcdDirs: [join(icd, 'hw')] }, ['cuda', 'cpu']);
+  assert.deepEqual(afterSelfTest.order, ['webgpu', 'cpu']);
+  assert.deepEqual(afterSelfTest.skipped, [{ provider: 'cuda', reason: 'failed its self-test on this machine' }]);
 
   const bare = planProviders('auto', { platform: 'linux', ortBinDir: tempDir(), vulkanIcdDirs: [] });
   assert.deepEqual(bare.order, ['cpu']);

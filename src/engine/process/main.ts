@@ -64,6 +64,8 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
       session = await DecoderSession.create(req.load);
       return session.info;
     case 'create': {
+      // tests of the self-test's fallback make this engine die the way a broken GPU driver would
+      if (req.options.selfTest && process.env.SPLITREASON_ENGINE_FAULT === 'self-test') process.kill(process.pid, 'SIGSEGV');
       const s = loaded();
       const { numLayers, kvHeads, headDim } = s.load;
       const cache = new KvCache(numLayers, kvHeads, headDim, s.info.kvType, s.rewindStrategy);

@@ -5,6 +5,7 @@
  */
 import type { Device, LogitsMode, SamplerSpec } from '../types';
 import type { RewindStrategy } from './kvCache';
+import type { Provider } from '../executionProviders';
 
 export interface LoadRequest {
   onnxFile: string;
@@ -17,11 +18,15 @@ export interface LoadRequest {
   maxPositions: number;
   /** how a rewind treats the cache; default: cut on the host, replay when the cache is on the GPU */
   rewind?: RewindStrategy;
+  /** providers `auto` skips: they failed its self-test on this machine */
+  failedSelfTest?: Provider[];
 }
 
 export interface GeneratorOptions {
   /** report the entropy of the next token's distribution after every step (the entropy trigger) */
   entropy?: boolean;
+  /** this generator runs `auto`'s provider self-test (the engine's fault hook for tests watches for it) */
+  selfTest?: boolean;
 }
 
 export type Request =

@@ -19,7 +19,7 @@ export class DecoderSession {
   ) {}
 
   static async create(req: LoadRequest): Promise<DecoderSession> {
-    const plan = planProviders(req.device);
+    const plan = planProviders(req.device, undefined, req.failedSelfTest);
     const log = plan.skipped.map((s) => `skipped ${s.provider}: ${s.reason}`);
     let lastError: Error | undefined;
     for (const provider of plan.order) {
