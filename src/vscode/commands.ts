@@ -37,7 +37,7 @@ export async function askForProblem(domain: ModelDomain | null): Promise<string 
   return typed?.trim() || undefined;
 }
 
-/** `tutor`: the panel reveals the reasoning one step at a time (SplitReason: Tutor Me). */
+/** `tutor`: the panel reveals the reasoning one step at a time (SplitReason: Tutor Me); without it, all at once. */
 export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknown, opts: { tutor?: boolean } = {}): Promise<SolveOutcome> {
   const args: SolveArgs = typeof arg === 'object' && arg !== null ? (arg as SolveArgs) : {};
   const problem = typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem(activeDomain(deps.resolveContext, deps.log));
@@ -51,7 +51,8 @@ export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknow
   }
   const panel = await panels.forSolve(args.ifRunning ?? 'ask');
   if (!panel) return { status: 'cancelled' };
-  if (opts.tutor) panel.setTutor(true);
+  // Solve shows the solution, Tutor Me one step at a time, whatever the reused panel did before
+  panel.setTutor(opts.tutor === true);
   return runSolve(deps, panel, problem);
 }
 

@@ -77,7 +77,7 @@ export const notebookTest: UiTest = {
     // The only kernel for Jupyter notebooks here: VS Code selects it and names it in the toolbar.
     await page.locator('.notebook-toolbar-container', { hasText: 'SplitReason' }).waitFor({ timeout: 30_000 });
     // Focus the notebook as a user would before running it (the palette lists Run All for a focused notebook).
-    await page.locator('.notebook-editor .monaco-editor', { hasText: 'What is 17 + 25?' }).click();
+    await page.locator('.notebook-editor .monaco-editor', { hasText: 'Compute' }).first().click();
     await runFromPalette(page, 'Notebook: Run All');
     const output = outputFrame(page);
     await checkRenderedTrace(output, 'after the run');
