@@ -8,9 +8,16 @@ import { activateExtension, configure, testModel, waitFor } from './helpers';
 
 const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 14$', 'So $x = 7$.', 'That is the answer.'].join('\n');
 
-async function openAndCheck(content: string, language: string, arg?: object): Promise<{ doc: vscode.TextDocument; outcome: CheckOutcome }> {
+/** Opens `content` and waits until its editor is the active one (the command checks the active editor). */
+async function openActive(content: string, language: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
   const doc = await vscode.workspace.openTextDocument({ content, language });
   await vscode.window.showTextDocument(doc);
+  const editor = await waitFor('the new editor to be active', () => (vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined), 10_000);
+  return { doc, editor };
+}
+
+async function openAndCheck(content: string, language: string, arg?: object): Promise<{ doc: vscode.TextDocument; outcome: CheckOutcome }> {
+  const { doc } = await openActive(content, language);
   const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution', arg);
   assert.ok(outcome, 'the check ran');
   return { doc, outcome };
@@ -43,8 +50,7 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
 
   it('checks only the selection, in a LaTeX file, with the problem given', async () => {
     const content = ['\\begin{align*}', '47 \\times 86 &= 4032 \\\\', '\\end{align*}', '$3 \\cdot 4 + 5 = 12 + 5 = 17$', '$1.5 \\times 2.4 = 3.5$'].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ content, language: 'latex' });
-    const editor = await vscode.window.showTextDocument(doc);
+    const { doc, editor } = await openActive(content, 'latex');
     editor.selection = new vscode.Selection(3, 0, 4, 5);
     const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution', { problem: '' });
     assert.deepEqual(outcome?.steps.map((s) => [s.line, s.verdict]), [[3, 'correct'], [4, 'incorrect']]);
