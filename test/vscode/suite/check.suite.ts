@@ -8,8 +8,12 @@ import { activateExtension, configure, testModel, waitFor } from './helpers';
 
 const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 14$', 'So $x = 7$.', 'That is the answer.'].join('\n');
 
-/** Opens `content` and waits until its editor is the active one (the command checks the active editor). */
+/**
+ * Opens `content` as the only editor and waits until it is the active one: the command checks the
+ * active editor, and on a fresh CI machine an earlier test's editor was once still the one it read.
+ */
 async function openActive(content: string, language: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const doc = await vscode.workspace.openTextDocument({ content, language });
   await vscode.window.showTextDocument(doc);
   const editor = await waitFor('the new editor to be active', () => (vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined), 10_000);
