@@ -58,7 +58,13 @@ test('the hover card of a tinted piece inside math names its segment and its tok
     const end = events.find((e) => e.type === 'segmentEnd' && e.id === seg) as { tokens: number } | undefined;
     assert.ok(end, `segment ${seg} ended`);
     await p.page.locator(`#sr-trace .sr-think-body .katex-html [data-seg="${seg}"]`).first().hover();
-    const card = await p.probe<string>('text', '.sr-tooltip');
+    // the card follows the pointer on its next event: wait for it to show this segment (or time out and fail below)
+    let card: string | undefined;
+    for (let tries = 0; tries < 50; tries++) {
+      card = await p.probe<string>('text', '.sr-tooltip');
+      if (card?.startsWith('Offloaded') && card.includes(`${end.tokens} tokens in`)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.match(card ?? '', new RegExp(`^Offloaded to toy-big`), card ?? '');
     assert.match(card ?? '', new RegExp(`${end.tokens} tokens in`), card ?? '');
   }
