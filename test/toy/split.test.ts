@@ -6,27 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { LocalModel } from '../../src/engine';
-import { LocalProvider, createProvider, type BigModelProvider } from '../../src/providers';
+import { test } from 'node:test';
+import { createProvider, type BigModelProvider } from '../../src/providers';
 import { startServer } from '../../src/server';
 import { solve, type PolicyKind, type TraceEvent } from '../../src/split';
 import { partials, toyProblems, type ToyProblem } from './problems';
-import { loadTestModel, TEST_DEVICE } from '../helpers/testDevice';
+import { loadTestModel } from '../helpers/testDevice';
+import { MODELS, useToyPair } from './pair';
 
-const MODELS = join(__dirname, '..', '..', 'models');
 const PROBLEMS = toyProblems(10, 4242);
-let small: LocalModel;
-let big: LocalProvider;
-
-before(async () => {
-  small = await loadTestModel(join(MODELS, 'toy-small'), { threads: 1 });
-  big = new LocalProvider({ modelDir: join(MODELS, 'toy-big'), device: TEST_DEVICE, threads: 1 });
-});
-after(async () => {
-  await big?.dispose();
-  await small?.dispose();
-});
+const pair = useToyPair();
 
 interface Run {
   answer: string | null;
@@ -37,11 +26,11 @@ interface Run {
   bigTokens: number;
 }
 
-async function run(p: ToyProblem, kind: PolicyKind, provider: BigModelProvider = big): Promise<Run> {
+async function run(p: ToyProblem, kind: PolicyKind, provider: BigModelProvider = pair.big()): Promise<Run> {
   const source = new Map<number, string>();
   const texts = new Map<number, string>();
   const r: Run = { answer: null, segments: [], bigTexts: [], smallTokens: 0, bigTokens: 0 };
-  for await (const e of solve({ problem: p.text, small, big: provider, policy: { kind }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
+  for await (const e of solve({ problem: p.text, small: pair.small(), big: provider, policy: { kind }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
     if (e.type === 'segment') source.set(e.id, e.source);
     else if (e.type === 'text') texts.set(e.id, (texts.get(e.id) ?? '') + e.text);
     else if (e.type === 'stats') Object.assign(r, { smallTokens: e.smallTokens, bigTokens: e.bigTokens });
