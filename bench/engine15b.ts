@@ -15,14 +15,15 @@ import { formatEngineBench, runEngineBench, type EngineBenchOptions } from './en
 import { onnxWeights } from './onnxWeights';
 
 /** The converted model folder, cached beside the checkpoint (converted only when missing). */
-export async function converted15b(dtype: ConvertDtype, log: (s: string) => void): Promise<string> {
+export async function converted15b(dtype: ConvertDtype, quantizeHead: boolean, log: (s: string) => void): Promise<string> {
   const hf = qwen15bCheckpoint(undefined, log);
-  const dir = `${defaultCheckpointDir()}-${dtype}`;
+  const dir = `${defaultCheckpointDir()}-${dtype}${quantizeHead ? '-head4' : ''}`;
   if (existsSync(join(dir, 'onnx'))) return dir;
   log(`converting ${hf} to ${dtype} (once; cached in ${dir})`);
   let shown = -1;
   const r = await convertCheckpoint(hf, dir, {
     dtype,
+    quantizeHead,
     onProgress: (p) => {
       const pct = Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal));
       if (pct >= shown + 10) log(`  ${p.stage} ${p.tensorsDone}/${p.tensorsTotal} tensors, ${(shown = pct)} %`);
@@ -32,9 +33,19 @@ export async function converted15b(dtype: ConvertDtype, log: (s: string) => void
   return dir;
 }
 
-export async function engine15bBench(device: Provider, threads: number, repeats: number, log: (s: string) => void): Promise<void> {
-  const dtype: ConvertDtype = 'q4';
-  const dir = await converted15b(dtype, log);
+export interface Bench15bOptions {
+  device: Provider;
+  /** q4 for the CPU, q4f16 for a GPU */
+  dtype: ConvertDtype;
+  /** int4 lm head: the 0.93 GB float head is otherwise a third of the bytes a token reads */
+  quantizeHead: boolean;
+  threads: number;
+  repeats: number;
+}
+
+export async function engine15bBench(b: Bench15bOptions, log: (s: string) => void): Promise<void> {
+  const { device, dtype, threads, repeats } = b;
+  const dir = await converted15b(dtype, b.quantizeHead, log);
   const weights = onnxWeights(resolveModelFolder(dir, dtype).onnxFile);
   log(
     `weights: ${(weights.totalBytes / 1e9).toFixed(3)} GB in the file, ${(weights.perTokenBytes / 1e9).toFixed(3)} GB read per token (gathered tables left out: ${Object.keys(weights.gathered).join(', ')})`,

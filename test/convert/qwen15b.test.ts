@@ -1,6 +1,6 @@
 /**
  * The DeepSeek-R1-Distill-Qwen-1.5B-shaped checkpoint (bench/checkpoint15b.ts: exact config,
- * seeded random bf16, the real Qwen tokenizer), converted to q4 by the product's converter, loads in
+ * seeded random bf16, the real Qwen tokenizer), converted to q4 (q4f16 on a GPU) with an int4 head by the product's converter, loads in
  * the engine and in transformers.js, and both decode the same greedy tokens after a chat-templated
  * prompt. Heavy: a 3.5 GB checkpoint written once, a 4–5 minute conversion on this 2-core
  * machine (both cached in the temp dir), two ~2.7 GB sessions; so it runs only with
@@ -12,14 +12,18 @@ import { basename, dirname } from 'node:path';
 import { LocalModel } from '../../src/engine';
 import { converted15b } from '../../bench/engine15b';
 import { QWEN15B_CONFIG } from '../../bench/checkpoint15b';
+import { TEST_DEVICE } from '../helpers/testDevice';
 
 const HEAVY = process.env.SPLITREASON_HEAVY_TESTS === '1';
 const TOKENS = 16;
+// a GPU gets the half-precision int4 model its kernels are built for
+const DTYPE = TEST_DEVICE === 'cpu' ? 'q4' : 'q4f16';
 
-describe('a 1.5B-shaped checkpoint converted to q4', { skip: HEAVY ? false : 'set SPLITREASON_HEAVY_TESTS=1 (writes 3.5 GB, converts for minutes)' }, () => {
+describe(`a 1.5B-shaped checkpoint converted to ${DTYPE}, on ${TEST_DEVICE}`, { skip: HEAVY ? false : 'set SPLITREASON_HEAVY_TESTS=1 (writes 3.5 GB, converts for minutes)' }, () => {
   it('decodes the same greedy tokens in the engine and in transformers.js', { timeout: 30 * 60_000 }, async () => {
-    const dir = await converted15b('q4', (s) => console.log(s));
-    const model = await LocalModel.load(dir, { device: 'cpu', dtype: 'q4', threads: 2 });
+    const dir = await converted15b(DTYPE, true, (s) => console.log(s));
+    const model = await LocalModel.load(dir, { device: TEST_DEVICE, dtype: DTYPE, threads: 2 });
+    assert.equal(model.device, TEST_DEVICE, `the engine fell back from ${TEST_DEVICE} to ${model.device}`);
     let prompt: number[];
     const engine: number[] = [];
     try {
@@ -38,8 +42,8 @@ describe('a 1.5B-shaped checkpoint converted to q4', { skip: HEAVY ? false : 'se
     tf.env.allowRemoteModels = false;
     tf.env.localModelPath = dirname(dir);
     const peer = await tf.AutoModelForCausalLM.from_pretrained(basename(dir), {
-      dtype: 'q4',
-      device: 'cpu',
+      dtype: DTYPE,
+      device: TEST_DEVICE,
       session_options: { intraOpNumThreads: 2, interOpNumThreads: 1 },
     } as never);
     try {
