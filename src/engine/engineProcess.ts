@@ -79,12 +79,16 @@ export class EngineProcess {
    * that forgot dispose() still exits, and the engine then ends on its own when the channel closes.
    */
   private holdCaller(hold: boolean): void {
+    // the stderr pipe is a socket of its own, which would hold the caller too
+    const stderr = this.child.stderr as (NodeJS.ReadableStream & { ref?(): void; unref?(): void }) | null;
     if (hold) {
       this.child.ref();
       this.child.channel?.ref();
+      stderr?.ref?.();
     } else {
       this.child.unref();
       this.child.channel?.unref();
+      stderr?.unref?.();
     }
   }
 

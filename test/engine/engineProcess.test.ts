@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir, tempModel } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
+import type { LocalModel } from '../../src/engine';
 
 test("the caller keeps running while the engine process loads and generates", async () => {
   const { dir } = tempModel({ seed: 1, config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 32 } });
@@ -105,32 +106,74 @@ test('the engine process ends with its model, and a caller with a huge argv can 
   assert.equal(out.gone, true, 'the engine process is gone after dispose');
 });
 
-test('a rewind that replays the kept tokens (the GPU-cache path) gives the same logits as cutting the cache', async () => {
+test('a caller that never disposes its model still exits, and its engine process ends with it', async () => {
+  const { dir } = tempModel({ seed: 4 });
+  const script = `
+    const { LocalModel } = require(${JSON.stringify(join(__dirname, '../../src/engine'))});
+    LocalModel.load(process.argv[1], { device: 'cpu' }).then(async (m) => {
+      const g = await m.generator();
+      await g.append([1, 2, 3]);
+      await g.next({});
+      console.log(m.enginePid);
+    });`;
+  // an engine that held its caller (its IPC channel or its stderr pipe) would hit this timeout
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, dir], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, `the caller did not exit by itself: ${r.stderr.slice(-500)}`);
+  assert.equal(r.status, 0, r.stderr.slice(-500));
+  const pid = Number(r.stdout.trim().split('\n').pop());
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((ok) => setTimeout(ok, 100));
+  assert.equal(alive(pid), false, 'the engine process outlived its caller');
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** onnxruntime-node's IO-binding path (WebGPU's on-device cache) on the CPU: the engine reads the variable when it creates a session. */
+async function loadWithBoundOutputs(dir: string): Promise<LocalModel> {
+  process.env.SPLITREASON_BIND_OUTPUTS = '1';
+  try {
+    return await loadTestModel(dir);
+  } finally {
+    delete process.env.SPLITREASON_BIND_OUTPUTS;
+  }
+}
+
+test('replaying rewinds and bound outputs (the GPU-cache path, on the CPU) give the same logits, probes and tokens as cutting the cache', async () => {
   const { dir } = tempModel({ seed: 5 });
-  const cut = await loadTestModel(dir, { rewind: 'cut' });
-  const replay = await loadTestModel(dir, { rewind: 'replay' });
-  const ids = Array.from({ length: 30 }, (_, i) => 3 + ((i * 11) % 60));
+  const models = { cut: await loadTestModel(dir, { rewind: 'cut' }), replay: await loadTestModel(dir, { rewind: 'replay' }), bound: await loadWithBoundOutputs(dir) };
+  // past 128 tokens a bound prefill without logits goes in chunks
+  const ids = Array.from({ length: 300 }, (_, i) => 3 + ((i * 11) % 60));
   const runs = [];
-  for (const model of [cut, replay]) {
+  for (const model of Object.values(models)) {
     const g = await model.generator({ entropy: true });
-    await g.append(ids.slice(0, 20));
-    await g.append(ids.slice(20));
-    g.rewind(12);
-    const after = (await g.append(ids.slice(12, 16), { logits: 'last' }))!;
-    const probe = await g.probe(ids.slice(16, 24), [ids[25]]);
-    g.rewind(10);
+    await g.append(ids.slice(0, 270));
+    // logits for every position, then none: onnxruntime-node 1.30 keeps a bound run's outputs bound
+    const all = (await g.append(ids.slice(270, 275), { logits: 'all' }))!;
+    await g.append(ids.slice(275, 290));
+    g.rewind(282);
+    const after = (await g.append(ids.slice(282, 286), { logits: 'last' }))!;
+    const probe = await g.probe(ids.slice(286, 294), [ids[295]]);
+    g.rewind(280);
     await g.append([7]);
     const tokens = [];
     for (let i = 0; i < 4; i++) tokens.push((await g.next({})).token);
-    runs.push({ after, probe, tokens, length: g.length, entropy: g.nextEntropy });
+    runs.push({ all, after, probe, tokens, length: g.length, entropy: g.nextEntropy });
   }
-  assert.ok(maxAbsDiff(runs[0].after, runs[1].after) < 1e-4);
-  assert.deepEqual(runs[1].probe, runs[0].probe);
-  assert.deepEqual(runs[1].tokens, runs[0].tokens);
-  assert.equal(runs[1].length, runs[0].length);
-  assert.ok(Math.abs(runs[0].entropy! - runs[1].entropy!) < 1e-4);
-  await cut.dispose();
-  await replay.dispose();
+  for (const [i, name] of [[1, 'replay'], [2, 'bound']] as const) {
+    assert.ok(maxAbsDiff(runs[0].all, runs[i].all) < 1e-4, name);
+    assert.ok(maxAbsDiff(runs[0].after, runs[i].after) < 1e-4, name);
+    assert.deepEqual(runs[i].probe, runs[0].probe, name);
+    assert.deepEqual(runs[i].tokens, runs[0].tokens, name);
+    assert.equal(runs[i].length, runs[0].length, name);
+    assert.ok(Math.abs(runs[0].entropy! - runs[i].entropy!) < 1e-4, name);
+  }
+  for (const m of Object.values(models)) await m.dispose();
 });
 
 test('next() reports the entropy of the distribution it sampled from, and nextEntropy the one after it', async () => {

@@ -11,11 +11,25 @@ import type { LoadRequest, LoadResult } from './protocol';
 /** WebGPU is the one provider whose outputs onnxruntime-node can leave on the device (toolchain.md). */
 const KEEPS_CACHE_ON_DEVICE = new Set<string>(['webgpu']);
 
+/**
+ * onnxruntime-node 1.30 serves `preferredOutputLocation` through one IO binding per session that
+ * keeps the last run's outputs bound: a run that fetches fewer outputs than the run before fails
+ * ("Output count mismatch", or "Tensor size mismatch" when the stale logits have another length).
+ * So a session with bound outputs fetches every output every run, and a prefill that wants no
+ * logits goes in chunks of this many tokens to keep the head's output small (128 × 151,936 floats
+ * is 78 MB). SPLITREASON_BIND_OUTPUTS=1 binds outputs on any provider, so the CPU runs the GPU
+ * path's host logic in tests.
+ */
+const BOUND_PREFILL_CHUNK = 128;
+const bindOutputsEverywhere = () => process.env.SPLITREASON_BIND_OUTPUTS === '1';
+
 export class DecoderSession {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly info: LoadResult,
     readonly load: LoadRequest,
+    /** outputs go through onnxruntime-node's IO binding (see BOUND_PREFILL_CHUNK) */
+    private readonly boundOutputs: boolean,
   ) {}
 
   static async create(req: LoadRequest): Promise<DecoderSession> {
@@ -25,16 +39,11 @@ export class DecoderSession {
     for (const provider of plan.order) {
       try {
         const onDevice = KEEPS_CACHE_ON_DEVICE.has(provider);
-        const session = await ort.InferenceSession.create(req.onnxFile, {
-          executionProviders: [provider],
-          graphOptimizationLevel: 'all',
-          ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: 1 } : {}),
-          // the presents stay on the GPU and come back as the next step's past; logits come to the host
-          ...(onDevice ? { preferredOutputLocation: presentLocations(req.numLayers) } : {}),
-        });
+        const bound = onDevice || bindOutputsEverywhere();
+        const session = await createSession(req, provider, bound);
         const { kvType, hasPositionIds } = checkGraph(session, req);
         const kvLocation = onDevice ? 'gpu-buffer' : 'cpu';
-        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, kvLocation, log }, req);
+        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, kvLocation, log }, req, bound);
       } catch (e) {
         lastError = e as Error;
         if (e instanceof GraphMismatch) throw e;
@@ -50,6 +59,10 @@ export class DecoderSession {
    * or undefined with `withLogits` false: onnxruntime then skips the head entirely.
    */
   async step(cache: KvCache, ids: number[], withLogits = true): Promise<Float32Array | undefined> {
+    if (this.boundOutputs && !withLogits && ids.length > BOUND_PREFILL_CHUNK) {
+      for (let at = 0; at < ids.length; at += BOUND_PREFILL_CHUNK) await this.step(cache, ids.slice(at, at + BOUND_PREFILL_CHUNK), false);
+      return undefined;
+    }
     const past = cache.length;
     const n = ids.length;
     if (past + n > this.load.maxPositions) throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
@@ -63,16 +76,16 @@ export class DecoderSession {
       feeds.position_ids = new ort.Tensor('int64', pos, [1, n]);
     }
     cache.feeds(feeds);
-    const out = withLogits ? await this.session.run(feeds) : await this.session.run(feeds, this.presentNames);
+    const out = withLogits || this.boundOutputs ? await this.session.run(feeds) : await this.session.run(feeds, this.presentNames);
     cache.update(out);
     if (!withLogits) return undefined;
     const logits = out.logits as ort.Tensor;
     return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
   }
 
-  /** A cache on the device cannot be read back, so it is replayed instead of cut (LoadRequest.rewind overrides). */
+  /** A cache on the device cannot be read back, so it is replayed instead of cut (LoadRequest.rewind overrides); bound outputs on the CPU follow the GPU path. */
   get rewindStrategy(): RewindStrategy {
-    return this.load.rewind ?? (this.info.kvLocation === 'gpu-buffer' ? 'replay' : 'cut');
+    return this.load.rewind ?? (this.boundOutputs ? 'replay' : 'cut');
   }
 
   private get presentNames(): string[] {
@@ -81,6 +94,28 @@ export class DecoderSession {
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+}
+
+async function createSession(req: LoadRequest, provider: string, bound: boolean): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: 1 } : {}),
+  };
+  try {
+    // the presents stay on the GPU and come back as the next step's past; logits come to the host
+    return await ort.InferenceSession.create(req.onnxFile, bound ? { ...options, preferredOutputLocation: presentLocations(req.numLayers) } : options);
+  } catch (e) {
+    // the locations name config.json's outputs; when the graph lacks one, say how the two disagree
+    if (!bound || !/is not a valid output name/.test((e as Error).message)) throw e;
+    const plain = await ort.InferenceSession.create(req.onnxFile, options);
+    try {
+      checkGraph(plain, req);
+    } finally {
+      await plain.release();
+    }
+    throw e;
   }
 }
 
