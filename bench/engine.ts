@@ -170,7 +170,8 @@ async function bareRunner(o: EngineBenchOptions, kvType: 'float32' | 'float16'):
         if (kv && o.device === 'webgpu') for (const n of presents) (kv[n] as ort.Tensor).dispose();
         return out;
       };
-      let kv = await step(feeds(ids.slice(0, -1), 0), undefined, presents);
+      // on WebGPU every output, always: onnxruntime-node keeps a bound run's outputs bound (src/engine/process/session.ts)
+      let kv = await step(feeds(ids.slice(0, -1), 0), undefined, o.device === 'webgpu' ? undefined : presents);
       kv = await step(feeds(ids.slice(-1), o.context - 1, kv), kv);
       const ttft = performance.now() - t;
       const prefill = perSecond(o.context, ttft);
