@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { BENCH_MODELS, benchModel } from './models';
 import { formatEngineBench, runEngineBench } from './engine';
 import { engine15bBench } from './engine15b';
+import { useBuiltEngine } from './builtEngine';
 import { CONVERT_DTYPES, type ConvertDtype } from '../src/convert';
 import type { Provider } from '../src/engine/executionProviders';
 import { DEVICES as ALL_DEVICES } from '../src/engine/types';
@@ -28,6 +29,7 @@ export async function engineBench(args: string[], log: (s: string) => void): Pro
   if (head !== 'int4' && head !== 'float') throw new Error(`--head ${head}: use int4 or float`);
   const names = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   const threads = Math.min(2, availableParallelism());
+  log(useBuiltEngine());
   for (const name of names.length ? names : Object.keys(BENCH_MODELS)) {
     // not in the default set: it writes a 3.5 GB checkpoint and converts it on first use
     if (name === '1.5b') {

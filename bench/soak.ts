@@ -37,22 +37,36 @@ function handles(): Record<string, number> {
 }
 
 export async function soakBench(log: (s: string) => void, o: SoakOptions = { solves: 200, warmup: 12, cancelEvery: 7 }): Promise<void> {
+  // both sides collect garbage before each reading, so what is left is live memory (or native)
+  process.env.SPLITREASON_ENGINE_EXEC_ARGV = `${process.env.SPLITREASON_ENGINE_EXEC_ARGV ?? ''} --expose-gc`;
   const root = packageRoot();
   const problems = readFileSync(join(root, 'models', 'toy-small', 'eval-set.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).problem as string);
   const small = await LocalModel.load(join(root, 'models', 'toy-small'), { device: 'cpu', threads: 1 });
   const bigModel = await LocalModel.load(join(root, 'models', 'toy-big'), { device: 'cpu', threads: 1 });
   const big = new LocalProvider({ model: bigModel });
-  const smallPid = small.enginePid!;
-  const bigPid = (await bigModel.generator().then((g) => (g.dispose(), bigModel.enginePid)))!;
-  const snapshot = () => ({ caller: rssMb(process.pid), heap: process.memoryUsage().heapUsed / 2 ** 20, small: rssMb(smallPid), big: rssMb(bigPid), handles: handles() });
-  let start = snapshot();
+  (await bigModel.generator()).dispose();
+  const mb = (b?: number) => (b === undefined ? undefined : b / 2 ** 20);
+  const snapshot = async () => {
+    small.tokenizer.clearCache();
+    bigModel.tokenizer.clearCache();
+    global.gc?.();
+    const [s, b] = [await small.engineMemory(), await bigModel.engineMemory()];
+    return {
+      caller: rssMb(process.pid),
+      heap: mb(process.memoryUsage().heapUsed),
+      small: mb(s?.rss),
+      smallHeap: mb(s?.heapUsed),
+      smallBuffers: mb(s?.arrayBuffers),
+      big: mb(b?.rss),
+      bigHeap: mb(b?.heapUsed),
+      handles: handles(),
+    };
+  };
+  let start = await snapshot();
   const ends: Record<string, number> = {};
   const t0 = performance.now();
   for (let i = 0; i < o.warmup + o.solves; i++) {
-    if (i === o.warmup) {
-      global.gc?.();
-      start = snapshot();
-    }
+    if (i === o.warmup) start = await snapshot();
     const ac = new AbortController();
     const cancel = i % o.cancelEvery === o.cancelEvery - 1;
     let events = 0;
@@ -62,8 +76,7 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  global.gc?.();
-  const end = snapshot();
+  const end = await snapshot();
   await big.dispose?.();
   await bigModel.dispose();
   await small.dispose();
@@ -77,7 +90,10 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
       row('caller', start.caller, end.caller),
       row('caller heap', start.heap, end.heap),
       row('small engine', start.small, end.small),
+      row('  its heap', start.smallHeap, end.smallHeap),
+      row('  its buffers', start.smallBuffers, end.smallBuffers),
       row('large engine', start.big, end.big),
+      row('  its heap', start.bigHeap, end.bigHeap),
       `open handles after the warm-up: ${JSON.stringify(start.handles)}`,
       `open handles at the end:        ${JSON.stringify(end.handles)}`,
     ].join('\n'),

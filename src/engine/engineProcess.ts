@@ -30,6 +30,7 @@ const DOING: Record<Op, string> = {
   rewind: 'rewinding',
   free: 'freeing a generation',
   unload: 'unloading the model',
+  memory: 'reading its memory use',
   cancel: 'cancelling',
 };
 
@@ -42,16 +43,30 @@ export class EngineCrashed extends Error {}
  * short whatever the caller's is (onnxruntime-node 1.30 crashes on a long argv in a worker).
  */
 function startProcess(ortLibraryDir?: string): ChildProcess {
-  const bundled = join(__dirname, 'engineProcess.js');
+  const bundled = process.env[ENGINE_SCRIPT_ENV] || join(__dirname, 'engineProcess.js');
   const script = existsSync(bundled) ? bundled : join(__dirname, 'process', 'main.ts');
   return fork(script, [], {
     execPath: process.execPath,
-    execArgv: script === bundled ? [] : ['--import', 'tsx'],
+    execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...debugExecArgv()],
     // the loader path is read once at process start: a CUDA-enabled onnxruntime is chosen here
     env: { ...(ortLibraryDir ? ortLibraryEnv(ortLibraryDir) : process.env), ELECTRON_RUN_AS_NODE: '1' },
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+}
+
+/**
+ * A built engine script to run instead (the benchmarks point it at dist/engineProcess.js, which
+ * is what users run: from source, tsx compiling the engine adds about a second to every start).
+ */
+export const ENGINE_SCRIPT_ENV = 'SPLITREASON_ENGINE_SCRIPT';
+
+/**
+ * Node flags for the engine process only, for profiling and leak hunts (bench/soak.ts, the
+ * per-token profile): e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` or `--heapsnapshot-signal=SIGUSR2`.
+ */
+function debugExecArgv(): string[] {
+  return (process.env.SPLITREASON_ENGINE_EXEC_ARGV ?? '').split(' ').filter(Boolean);
 }
 
 /** The last lines a dying process wrote to stderr (an abort's message, an out-of-memory note). */
@@ -151,7 +166,10 @@ export class EngineProcess {
   private receive(r: Reply): void {
     const p = this.pending.get(r.id);
     if (!p) return;
-    if ('token' in r) return p.onToken?.(r.token);
+    if ('tokens' in r) {
+      for (const t of r.tokens) p.onToken?.(t);
+      return;
+    }
     this.pending.delete(r.id);
     if (this.pending.size === 0) this.holdCaller(false);
     if (r.ok) p.resolve(r.value);

@@ -10,7 +10,7 @@ import { runSelfTest, SelfTestRecord } from './selfTest';
 import { resolveModelFolder } from './modelFolder';
 import { TextTokenizer } from './tokenizer';
 import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
-import type { AppendResult, GeneratorOptions, LoadRequest, LoadResult, NextResult, ProbeResult, StepResult } from './process/protocol';
+import type { AppendResult, EngineMemory, GeneratorOptions, LoadRequest, LoadResult, NextResult, ProbeResult, StepResult } from './process/protocol';
 
 export class LocalModel {
   private generators = 0;
@@ -32,7 +32,6 @@ export class LocalModel {
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<LocalModel> {
     const folder = resolveModelFolder(dir, opts.dtype ?? 'fp32');
-    const tokenizer = TextTokenizer.load(dir, folder.eosIds);
     const c = folder.config;
     const request: LoadRequest = {
       onnxFile: folder.onnxFile,
@@ -46,7 +45,16 @@ export class LocalModel {
       rewind: opts.rewind,
     };
     const startOptions: StartOptions = { ortLibraryDir: opts.ortLibraryDir, selfTestFile: opts.selfTestFile, log: opts.log };
-    const { engine, info } = await start(request, startOptions);
+    // the engine process starts and loads the session while this process parses tokenizer.json (11 MB for Qwen)
+    const starting = start(request, startOptions);
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = TextTokenizer.load(dir, folder.eosIds);
+    } catch (e) {
+      await starting.then(({ engine }) => engine.terminate(), () => undefined);
+      throw e;
+    }
+    const { engine, info } = await starting;
     return new LocalModel(dir, c, tokenizer, folder.onnxFile, folder.splitreason, info, engine, request, startOptions);
   }
 
@@ -62,6 +70,11 @@ export class LocalModel {
   /** The engine process's id, while it runs. */
   get enginePid(): number | undefined {
     return this.engine.alive ? this.engine.pid : undefined;
+  }
+
+  /** The engine process's memory (bench/soak.ts); undefined when it is not running. */
+  async engineMemory(): Promise<EngineMemory | undefined> {
+    return this.engine.alive ? this.engine.request<EngineMemory>({ op: 'memory' }) : undefined;
   }
 
   async generator(options: GeneratorOptions = {}): Promise<Generator> {

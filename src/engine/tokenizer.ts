@@ -89,6 +89,14 @@ export class TextTokenizer {
     });
   }
 
+  /**
+   * Empties the BPE model's word cache (@huggingface/tokenizers keeps up to 10,000 words). The
+   * soak clears it before each reading, so a cache filling up is not mistaken for a leak.
+   */
+  clearCache(): void {
+    (this.tokenizer as unknown as { model?: { clear_cache?: () => void } }).model?.clear_cache?.();
+  }
+
   streamDecoder(opts: { skipSpecialTokens?: boolean } = {}): StreamDecoder {
     return new StreamDecoder((ids) => this.decode(ids, opts));
   }

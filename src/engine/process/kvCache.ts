@@ -10,8 +10,24 @@ import type { LoadOptions } from '../types';
 export type KvType = 'float32' | 'float16';
 export type RewindStrategy = NonNullable<LoadOptions['rewind']>;
 
+/** Input and output names per layer, made once per layer count: a decode step looks them up, never formats them. */
+const namesCache = new Map<number, { inputs: string[]; outputs: string[] }>();
+function kvNames(numLayers: number): { inputs: string[]; outputs: string[] } {
+  let names = namesCache.get(numLayers);
+  if (!names) {
+    const layers = [...Array(numLayers).keys()];
+    names = {
+      inputs: layers.flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]),
+      outputs: layers.flatMap((i) => [`present.${i}.key`, `present.${i}.value`]),
+    };
+    namesCache.set(numLayers, names);
+  }
+  return names;
+}
+
 export class KvCache {
   private past: ort.Tensor[];
+  private readonly names: { inputs: string[]; outputs: string[] };
 
   constructor(
     private readonly numLayers: number,
@@ -20,6 +36,7 @@ export class KvCache {
     private readonly type: KvType,
     private readonly strategy: RewindStrategy,
   ) {
+    this.names = kvNames(numLayers);
     this.past = this.empty();
   }
 
@@ -28,15 +45,14 @@ export class KvCache {
   }
 
   feeds(into: Record<string, ort.Tensor>): void {
-    for (let i = 0; i < this.numLayers; i++) {
-      into[`past_key_values.${i}.key`] = this.past[2 * i];
-      into[`past_key_values.${i}.value`] = this.past[2 * i + 1];
-    }
+    const names = this.names.inputs;
+    for (let i = 0; i < names.length; i++) into[names[i]] = this.past[i];
   }
 
   update(outputs: ort.InferenceSession.OnnxValueMapType): void {
-    const next: ort.Tensor[] = [];
-    for (let i = 0; i < this.numLayers; i++) next.push(outputs[`present.${i}.key`] as ort.Tensor, outputs[`present.${i}.value`] as ort.Tensor);
+    const names = this.names.outputs;
+    const next = new Array<ort.Tensor>(names.length);
+    for (let i = 0; i < names.length; i++) next[i] = outputs[names[i]] as ort.Tensor;
     this.release();
     this.past = next;
   }

@@ -40,6 +40,8 @@ export type Request =
   | { op: 'rewind'; gen: number; length: number }
   | { op: 'free'; gen: number }
   | { op: 'unload' }
+  /** the engine's memory (bench/soak.ts); collects garbage first when the engine runs with --expose-gc */
+  | { op: 'memory' }
   | { op: 'cancel'; target: number };
 
 export type Op = Request['op'];
@@ -51,6 +53,14 @@ export interface LoadResult {
   /** where the cache lives between steps: host memory, or the GPU (rewind then replays tokens) */
   kvLocation: 'cpu' | 'gpu-buffer';
   log: string[];
+}
+
+/** process.memoryUsage() of the engine process, in bytes */
+export interface EngineMemory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
 }
 
 /** What every state-changing step reports: the cache length and, when asked, the next entropy. */
@@ -76,4 +86,5 @@ export interface ProbeResult extends StepResult {
 export type Reply =
   | { id: number; ok: true; value?: unknown }
   | { id: number; ok: false; error: string }
-  | { id: number; token: number };
+  /** tokens a running `generate` made since its last message, in order */
+  | { id: number; tokens: number[] };

@@ -24,6 +24,9 @@ const BOUND_PREFILL_CHUNK = 128;
 const bindOutputsEverywhere = () => process.env.SPLITREASON_BIND_OUTPUTS === '1';
 
 export class DecoderSession {
+  /** the attention mask is all ones (one sequence, no padding): every step feeds a view of this */
+  private ones?: BigInt64Array;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly info: LoadResult,
@@ -66,9 +69,10 @@ export class DecoderSession {
     const past = cache.length;
     const n = ids.length;
     if (past + n > this.load.maxPositions) throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
+    this.ones ??= new BigInt64Array(this.load.maxPositions).fill(1n);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + n).fill(1n), [1, past + n]),
+      attention_mask: new ort.Tensor('int64', this.ones.subarray(0, past + n), [1, past + n]),
     };
     if (this.info.hasPositionIds) {
       const pos = new BigInt64Array(n);
