@@ -50,6 +50,8 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
     small.tokenizer.clearCache();
     bigModel.tokenizer.clearCache();
     global.gc?.();
+    await new Promise((r) => setTimeout(r, 100)); // buffers freed by the collection are swept meanwhile
+    global.gc?.();
     const [s, b] = [await small.engineMemory(), await bigModel.engineMemory()];
     return {
       caller: rssMb(process.pid),

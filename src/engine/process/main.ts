@@ -73,6 +73,15 @@ class TokenBatcher {
   }
 }
 
+/** With --expose-gc: two full collections a moment apart, so buffers freed by the first are swept by the time of reading. */
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  await new Promise((r) => setTimeout(r, 100));
+  gc();
+}
+
 function state(gen: number): GeneratorState {
   const s = generators.get(gen);
   if (!s) throw new Error(`generator ${gen} was disposed`);
@@ -139,7 +148,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
       session = undefined;
       return undefined;
     case 'memory': {
-      (globalThis as { gc?: () => void }).gc?.();
+      await collectGarbage();
       const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
       return { rss, heapUsed, external, arrayBuffers };
     }
