@@ -1,20 +1,23 @@
 /**
  * The benchmarks' own entry point (not shipped in the CLI bundle):
- *   npm run bench -- [engine [--device D] [small|mid ...] | handback | soak]
+ *   npm run bench -- [engine [--device D] [small|mid ...] | handback | soak | load DIR [DTYPE]]
  * With no argument: engine and handback. Numbers depend on the machine and its load; each
  * benchmark prints ratios against a peer measured in the same run.
  */
 import { engineBench } from './engineSuite';
 import { handbackBench } from './handbackSuite';
 import { soakBench } from './soak';
+import { loadTimeBench } from './loadTime';
+import type { Dtype } from '../src/engine/types';
 
-const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak [SOLVES]]';
+const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak [SOLVES] | load DIR [DTYPE]]';
 
 async function main(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   const log = (s: string) => console.log(s + '\n');
   if (which === '--help' || which === '-h') return (console.log(USAGE), 0);
   if (which === 'soak') await soakBench(log, { solves: Number(rest[0] ?? 200), warmup: 12, cancelEvery: 7 });
+  else if (which === 'load' && rest[0]) await loadTimeBench(log, rest[0], (rest[1] ?? 'fp32') as Dtype);
   else if (which === 'handback') await handbackBench(log);
   else if (which === 'engine') await engineBench(rest, log);
   else if (which === undefined) {
