@@ -221,3 +221,30 @@ test('ortLibraryDir: the engine process loads onnxruntime from that folder (how 
   assert.equal(typeof (await g.next({})).token, 'number');
   await model.dispose();
 });
+
+test('generate() delivers every token in order when the engine sends several per message', async () => {
+  // a small model makes many tokens per 10 ms, so generate's messages carry batches (process/main.ts)
+  const model = await loadTestModel(tempModel({ seed: 4 }).dir);
+  try {
+    const stepped = await model.generator();
+    await stepped.append([5, 6, 7]);
+    const viaNext: number[] = [];
+    for (let i = 0; i < 80; i++) viaNext.push((await stepped.next()).token);
+    const streamed = await model.generator();
+    await streamed.append([5, 6, 7]);
+    const viaGenerate: number[] = [];
+    for await (const t of streamed.generate({ maxTokens: 80 })) viaGenerate.push(t);
+    assert.deepEqual(viaGenerate, viaNext);
+    assert.equal(streamed.length, 3 + 80);
+  } finally {
+    await model.dispose();
+  }
+});
+
+test('the engine answers a memory request with its own heap and resident set', async () => {
+  const model = await loadTestModel(tempModel({ seed: 5 }).dir);
+  const m = await model.engineMemory();
+  assert.ok(m && m.heapUsed > 0 && m.rss > m.heapUsed, JSON.stringify(m));
+  await model.dispose();
+  assert.equal(await model.engineMemory(), undefined);
+});
