@@ -10,6 +10,7 @@ import { KvCache } from './kvCache';
 import { GeneratorState } from './generatorState';
 import type { Reply, Request } from './protocol';
 import { DecoderSession } from './session';
+import { TokenBatcher } from './tokenBatcher';
 
 if (!process.send) throw new Error('the engine process must be started with an IPC channel (child_process.fork)');
 const send = process.send.bind(process);
@@ -45,32 +46,6 @@ async function handle(id: number, req: Request): Promise<void> {
 
 function post(reply: Reply): void {
   if (process.connected) send(reply);
-}
-
-/**
- * A message costs the sender a pipe write (~0.2 ms here, measured with --cpu-prof), as much as
- * a few percent of a small model's step: tokens made less than this long after the last message
- * wait for the next one. A model slower than this per token still sends each token at once.
- */
-const TOKEN_FLUSH_MS = 10;
-
-class TokenBatcher {
-  private tokens: number[] = [];
-  private sentAt = 0;
-
-  constructor(private readonly id: number) {}
-
-  push(token: number): void {
-    this.tokens.push(token);
-    if (performance.now() - this.sentAt >= TOKEN_FLUSH_MS) this.flush();
-  }
-
-  flush(): void {
-    if (!this.tokens.length) return;
-    post({ id: this.id, tokens: this.tokens });
-    this.tokens = [];
-    this.sentAt = performance.now();
-  }
 }
 
 /** With --expose-gc: two full collections a moment apart, so buffers freed by the first are swept by the time of reading. */
@@ -119,7 +94,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
       const s = state(req.gen);
       const stop = new Set(req.stop);
       const sampler = createSampler(req.sampler); // each call starts its seed afresh
-      const out = new TokenBatcher(id);
+      const out = new TokenBatcher((tokens) => post({ id, tokens }));
       try {
         for (let n = 0; n < req.maxTokens; n++) {
           if (cancelled.has(id)) return 'cancelled';
