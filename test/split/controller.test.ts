@@ -287,6 +287,34 @@ describe('splitreason.json', () => {
     }
   });
 
+  test("'text' tags merged with their neighbours by the BPE: the open tag is found in the text (its lead shown, the tag never), the close tag by the hand-back probe", async () => {
+    // "=<" and ">:" are single tokens here, so the tag's own ids never appear in what the model writes
+    const dir = buildProgrammedModel({
+      // the close tag is spelled "<", "/", "b" … "l", ">:" after the large model's '#': a hand-back there
+      transitions: [[ch('\n'), ch('A')], [ch('A'), OPEN], [OPEN, ch('b')], ...chain('bigmodel'), [ch('l'), CLOSE], ...chain('#</b'), ...chain('>E.', EOS)],
+      fallback: ch('Q'),
+      plainTags: true,
+      merges: [['=', '<'], ['>', ':']],
+    });
+    writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ tags: 'text' }));
+    const small = await LocalModel.load(dir, { device: 'cpu' });
+    assert.deepEqual(small.tokenizer.encode('A=<bigmodel>:'), [ch('A'), OPEN, ...[...'bigmodel'].map(ch), CLOSE], 'the fixture merges the tag with its neighbours');
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'A=';
+    const server = await startFaultServer({ base, doc: ' 42# more' });
+    try {
+      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
+      const events = await collect({ problem: PROBLEM, small, big });
+      // the "=" before the tag is the small model's; the ":" after it is dropped with the tag
+      assert.deepEqual(texts(events), ['small:A=', 'big: 42#', 'small:E.']);
+      const offload = events.find((e) => e.type === 'segment' && e.source === 'big') as { trigger?: string } | undefined;
+      assert.equal(offload?.trigger, 'learned');
+      assert.equal(server.requests[0].text, base);
+    } finally {
+      await server.close();
+      await small.dispose();
+    }
+  });
+
   test('a broken splitreason.json is a clear error', () => {
     const { dir } = tempModel();
     writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ openTag: '<x>', closeTag: '<x>' }));

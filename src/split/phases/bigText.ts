@@ -41,7 +41,8 @@ export class BigText {
     }
     const fresh = target.slice(this.accepted.length, this.cap);
     if (fresh.length === 0) return { events: [], handedBack: false, full: this.accepted.length >= this.cap };
-    const { after } = await this.ctx.gen.probe(fresh, this.ctx.tags.close);
+    const { after, lead } = await this.ctx.gen.probe(fresh, this.ctx.tags.close, this.ctx.closeSpellings);
+    if (lead.length) this.ctx.handbackLead = this.ctx.opts.small.tokenizer.decode(lead);
     this.accepted = this.accepted.concat(after !== null ? fresh.slice(0, after + 1) : fresh);
     return { events: this.show(), handedBack: after !== null, full: this.accepted.length >= this.cap };
   }
