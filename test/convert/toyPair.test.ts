@@ -113,7 +113,7 @@ for (const [dtype, head] of [['q4', false], ['q4', true], ['q4f16', false], ['fp
       agree += a;
       total += n;
     }
-    t.diagnostic(`${dtype}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
+    t.diagnostic(`${dtype}${head ? " (int4 head)" : ""}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
     assert.ok(total >= 1000, `only ${total} positions`);
     assert.ok(agree / total >= 0.99, `top-1 agreement ${agree}/${total}`);
   });
