@@ -5,6 +5,11 @@
  */
 import type { SolveContext } from '../solveContext';
 
+/** Spaces, `+` and `=` at the start of held text: joins to the text before, never a term of its own. */
+const LEADING_OPERATORS = /^[ \t+=]*/;
+/** What closes a line of math at its end: delimiters and spaces. */
+export const LINE_CLOSE = /(?:\$|\\\]|\\\)|\s)*$/;
+
 export class PendingLine {
   private text = '';
   /** characters each held token added, in order, and the cache length before the first */
@@ -41,18 +46,18 @@ export class PendingLine {
     const shownStart = this.ctx.visible.slice(this.ctx.visible.lastIndexOf('\n') + 1);
     const line = shownStart + this.text.slice(0, nl);
     const point = this.ctx.canOffload() ? this.ctx.verifier!.push(line) : null;
-    if (!point) {
-      // the line stays, shown to the end of the token that holds its newline (a token is never split)
-      let k = 0;
-      let upTo = 0;
-      while (upTo <= nl) upTo += this.chars[k++];
-      const show = this.text.slice(0, upTo);
-      this.text = this.text.slice(upTo);
-      this.chars = this.chars.slice(k);
-      this.start = this.chars.length ? this.start + k : -1;
-      return { show, rewound: false };
+    if (!point) return this.keep(nl);
+    let offset: number;
+    if (point.offset >= shownStart.length) {
+      // the spaces before a false value are its layout (right-aligned numbers): rewritten with it
+      offset = point.offset - shownStart.length;
+      while (offset > 0 && /[ \t]/.test(this.text[offset - 1])) offset--;
+    } else {
+      // the false part starts in text already shown: rewrite from the first term held back (the
+      // operator and spaces before it stay, as the model wrote them); none held back, nothing to rewrite
+      offset = LEADING_OPERATORS.exec(this.text)![0].length;
+      if (!this.text.slice(offset, nl + 1).replace(LINE_CLOSE, '')) return this.keep(nl);
     }
-    const offset = Math.max(0, point.offset - shownStart.length);
     let kept = 0;
     let keptChars = 0;
     while (kept < this.chars.length && keptChars + this.chars[kept] <= offset) keptChars += this.chars[kept++];
@@ -60,6 +65,18 @@ export class PendingLine {
     const show = this.text.slice(0, keptChars);
     this.reset();
     return { show, rewound: true };
+  }
+
+  /** The line stays, shown to the end of the token that holds its newline (a token is never split). */
+  private keep(nl: number): { show: string; rewound: boolean } {
+    let k = 0;
+    let upTo = 0;
+    while (upTo <= nl) upTo += this.chars[k++];
+    const show = this.text.slice(0, upTo);
+    this.text = this.text.slice(upTo);
+    this.chars = this.chars.slice(k);
+    this.start = this.chars.length ? this.start + k : -1;
+    return { show, rewound: false };
   }
 
   private reset(): void {
