@@ -105,6 +105,7 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mod
   // a rewrite the small model never handed back from is not where it would put tags: tags there
   // shift the distances it copies across, so it reads the text as if it had written it
   const untagged = toLineEnd && reason !== 'handback' && text.accepted.length > 0;
+  if (toLineEnd && text.accepted.length === 0) ctx.lineSettled = true;
   if (untagged) await text.untag(ctx.tags.open.length);
   yield* finish(reason);
   return { reason, untagged };
