@@ -21,6 +21,13 @@ const PROGRAM = {
   fallback: ch('Z'),
 };
 
+// The small model writes "6*7=5"; reading the large model's "40" it closes the tag after the '0' (a
+// whole number) and goes on "+3", a false part that starts in the shown "40"; after a '2' it ends.
+const AFTER_SHOWN = {
+  transitions: [[ch('\n'), ch('6')], ...chain('6*7=5\n'), [ch('0'), CLOSE], [CLOSE, ch('+')], ...chain('+3\n'), [ch('2'), EOS]] as [number, number][],
+  fallback: ch('Z'),
+};
+
 async function run(small: LocalModel, server: FaultServer): Promise<TraceEvent[]> {
   const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
   const events: TraceEvent[] = [];
@@ -67,6 +74,32 @@ describe('verify rewrite on a programmed small model over real HTTP', () => {
     const ends = events.filter((e) => e.type === 'segmentEnd');
     assert.deepEqual(ends.map((e) => e.reason), ['offload', 'big-eos', 'eos']);
     assert.equal(ends[1].tokens, 2);
+    assert.deepEqual(events.at(-1), { type: 'done', answer: null, reason: 'eos' });
+  });
+});
+
+describe('verify rewrite of a false part that starts in text already shown', () => {
+  let small: LocalModel;
+  let server: FaultServer;
+  before(async () => {
+    small = await LocalModel.load(buildProgrammedModel(AFTER_SHOWN), { device: 'cpu' });
+    server = await startFaultServer({ base: renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)), doc: '6*7=40+2\nnext line' });
+  });
+  after(async () => {
+    await server.close();
+    await small.dispose();
+  });
+
+  test('the operator the small model wrote stays; the large model rewrites from the first term held back', async () => {
+    const events = await run(small, server);
+    // "6*7=5" rewritten from "5": the large model's "40" handed back after the whole number; "40+3"
+    // is false from the shown "40", so the rewrite starts after the small model's "+"
+    assert.deepEqual(segments(events), ['small/start:6*7=', 'big/verify:40', 'small/handback:+', 'big/verify:2']);
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM));
+    assert.deepEqual(
+      server.requests.map((r) => r.text.slice(base.length)),
+      ['6*7=', '6*7=40+'],
+    );
     assert.deepEqual(events.at(-1), { type: 'done', answer: null, reason: 'eos' });
   });
 });
