@@ -35,6 +35,8 @@ export class SolveContext {
   visible = '';
   /** the first failure that only a settings change fixes: later offloads of this solve skip the large model */
   bigDown?: string;
+  /** a `verify` rewrite found nothing to change: the line being written is not judged again (no rewrite loop) */
+  lineSettled = false;
   private segmentId = 0;
 
   constructor(readonly opts: SolveOptions) {

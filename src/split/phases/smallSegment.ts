@@ -54,8 +54,9 @@ export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideT
         // released tokens are the most recent ones the matcher held back
         const last = ctx.gen.length - 1 - m.span;
         shown.forEach((t, i) => held.push(t.text, last - (shown.length - 1 - i)));
-        while (held.complete) {
-          const { show, rewound } = held.judge();
+        // a part an `=` closed is judged at once, a completed line always
+        for (let judged = held.judgePart(); judged || held.complete; judged = null) {
+          const { show, rewound } = judged ?? held.judge();
           yield* ctx.text(id, show);
           if (rewound) {
             // what the matcher and decoder still hold was rewound with the line: not shown
