@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebviewPage, sharedBrowser } from './harness';
 import { DARK, hexRgb } from './themes';
+import { TRACE_MIME } from '../../webview/protocol';
 
 const env = sharedBrowser();
 
@@ -90,7 +91,7 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
 test('the notebook renderer shows the same badges as the panel', async () => {
   const nb = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, DARK);
   await nb.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
-  await nb.probe('renderNotebook', EVENTS, 'application/vnd.splitreason.trace+json');
+  await nb.probe('renderNotebook', EVENTS, TRACE_MIME);
   const panel = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
   await panel.send({ type: 'events', events: EVENTS as never[] });
   const html = await nb.probe<string>('normalizedHtml', '#output .sr-checks');

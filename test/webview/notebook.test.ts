@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { WebviewPage, sharedBrowser } from './harness';
 import { loadTrace } from './fixtures';
 import { DARK, LIGHT } from './themes';
+import { TRACE_MIME as MIME } from '../../webview/protocol';
 
-const MIME = 'application/vnd.splitreason.trace+json';
 const env = sharedBrowser();
 
 

@@ -2,7 +2,8 @@ import { describe, it, afterEach } from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../../../src/split/events';
-import { CONTROLLER_ID, TRACE_MIME } from '../../../src/vscode/notebook';
+import { CONTROLLER_ID } from '../../../src/vscode/notebook';
+import { TRACE_MIME } from '../../../webview/protocol';
 import { activateExtension, configure, EXTENSION_ID, readLog, testModel, waitFor } from './helpers';
 
 /** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
