@@ -10,8 +10,7 @@
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../split/events';
 import { NOTEBOOK_TRACE_VERSION, TRACE_MIME, type NotebookTraceData } from '../../webview/protocol';
-import type { PanelRun } from './panel';
-import { runSolve, type SolveDeps } from './solveRunner';
+import { runSolve, type SolveDeps, type SolveRun } from './solveRunner';
 import type { SolveNotice } from './domainNotice';
 import { traceMarkdown } from '../split/traceMarkdown';
 import { writeDelayMs } from './outputThrottle';
@@ -101,7 +100,7 @@ class CellTarget {
     );
   }
 
-  begin(): PanelRun {
+  begin(): SolveRun {
     this.began = true;
     const abort = new AbortController();
     const sub = this.execution.token.onCancellationRequested(() => abort.abort());

@@ -52,7 +52,7 @@ describe('API key reaches the large-model API', () => {
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
       assert.ok(seen.length > 0, 'the API was called');
       assert.ok(seen.every((h) => h === `Bearer ${key}`), `Authorization headers: ${JSON.stringify(seen)}`);
-      const trace = api.panels().find((p) => outcome.status === 'done' && p.id === outcome.panelId)?.events ?? [];
+      const trace = api.panels().find((p) => outcome.status === 'done' && p.id === outcome.targetId)?.events ?? [];
       const bigText = trace.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.text : '')).join('');
       assert.match(bigText, /17 \+ 25 = 42/, 'the API text is in the panel');
       assert.ok(!JSON.stringify(trace).includes(key), 'the key is not in the trace');

@@ -12,7 +12,7 @@ import { activateExtension, configure, readLog, testModel, waitFor } from './hel
 
 const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
 /** The events of the panel a finished solve ran in. */
-const traceOf = (api: SplitReasonApi, outcome: SolveOutcome) => api.panels().find((p) => outcome.status === 'done' && p.id === outcome.panelId)?.events;
+const traceOf = (api: SplitReasonApi, outcome: SolveOutcome) => api.panels().find((p) => outcome.status === 'done' && p.id === outcome.targetId)?.events;
 /** Some panel is solving and shows text already. */
 const textShowing = (api: SplitReasonApi) => api.panels().some((p) => p.running && p.events.some((e) => e.type === 'text'));
 const of = <T extends TraceEvent['type']>(trace: readonly TraceEvent[] | undefined, type: T) =>
@@ -84,8 +84,8 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true, 'two solves were running');
     const [b, c] = await Promise.all([second, third]);
     assert.ok(a.status === 'done' && b.status === 'done' && c.status === 'done');
-    assert.equal(b.panelId, a.panelId, '"stop" reuses the panel');
-    assert.notEqual(c.panelId, b.panelId, '"newPanel" opens another');
+    assert.equal(b.targetId, a.targetId, '"stop" reuses the panel');
+    assert.notEqual(c.targetId, b.targetId, '"newPanel" opens another');
     assert.equal(api.running(), false);
   });
 
