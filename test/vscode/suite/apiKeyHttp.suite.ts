@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
 import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
+import { bigAlways } from '../scenarios';
 
 /**
  * A minimal OpenAI-compatible /v1/completions server on 127.0.0.1 that records the
@@ -37,16 +38,9 @@ describe('API key reaches the large-model API', () => {
     const key = `sk-splitreason-${Math.random().toString(36).slice(2)}`;
     await vscode.commands.executeCommand('splitreason.setApiKey', key);
     const { port } = server.address() as AddressInfo;
-    const restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'openai-completions',
-      'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`,
-      'largeModel.model': 'test-big',
-      policy: 'always',
-      temperature: 0,
-      'budgets.maxTokens': 40,
-    });
+    const restore = await configure(
+      bigAlways(testModel(1), { 'largeModel.provider': 'openai-completions', 'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`, 'largeModel.model': 'test-big' }, 40),
+    );
     try {
       const outcome = await vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'What is 17 + 25?', ifRunning: 'stop' });
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
