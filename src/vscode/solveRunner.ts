@@ -17,8 +17,8 @@ import { LoadCancelledError } from './session';
 import type { Log } from './log';
 import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
-import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
-import { bigTemperature, smallSampling } from './models/sampling';
+import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from '../models/resolve';
+import { bigTemperature, smallSampling } from '../models/sampling';
 import { inDomain } from '../split/modelDomain';
 import { domainOf, outOfDomainNotice, type SolveNotice } from './domainNotice';
 

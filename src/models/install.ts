@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import { hubFileUrl, type CatalogFile, type HubEntry } from './catalog';
 import { downloadFile, DownloadError } from './download';
-import { readJsonFile } from '../../engine/jsonFile';
+import { readJsonFile } from '../engine/jsonFile';
 
 export interface InstallProgress {
   /** Downloading the files, or converting a downloaded checkpoint. */

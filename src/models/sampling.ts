@@ -6,7 +6,7 @@
  * large model then gets no temperature at all: its API's own default applies. Pure (no
  * 'vscode').
  */
-import { readGenerationConfig } from '../../engine/modelFolder';
+import { readGenerationConfig } from '../engine/modelFolder';
 
 export interface Sampling {
   temperature: number;

@@ -10,14 +10,14 @@ import { tempDir, tempModel } from '../helpers/tempModel';
 import { writeHfCheckpoint } from '../helpers/hfCheckpoint';
 import { LocalModel } from '../../src/engine';
 import { convertCheckpoint } from '../../src/convert';
-import { installModel, isInstalled, MANIFEST, type InstallProgress } from '../../src/vscode/models/install';
-import { ConvertCancelled, childProcessConverter } from '../../src/vscode/models/convertProcess';
-import { parseCatalog, type HubEntry } from '../../src/vscode/models/catalog';
-import { startHubServer, type HubServer } from './hubServer';
+import { installModel, isInstalled, MANIFEST, type InstallProgress } from '../../src/models/install';
+import { ConvertCancelled, childProcessConverter } from '../../src/models/convertProcess';
+import { parseCatalog, type HubEntry } from '../../src/models/catalog';
+import { startHubServer, type HubServer } from '../vscode/hubServer';
 
 const REPO = 'test-org/tiny-checkpoint';
 const REV = 'main';
-const converter = childProcessConverter({ script: join(__dirname, '../../src/vscode/models/convertChild.ts'), execArgv: ['--import', 'tsx'] });
+const converter = childProcessConverter({ script: join(__dirname, '../../src/models/convertChild.ts'), execArgv: ['--import', 'tsx'] });
 
 /** As models/catalog.json writes a checkpoint entry (parsed, so the parser is exercised too). */
 const entry = (): HubEntry =>
