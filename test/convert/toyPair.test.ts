@@ -78,7 +78,7 @@ function answerPositions(ids: number[], promptLength: number, open: number, clos
   return out;
 }
 
-// the extension converts with an int4 head (src/vscode/models/convertChild.ts): it must keep the top-1 too
+// the extension converts with an int4 head (src/models/convertChild.ts): it must keep the top-1 too
 for (const [dtype, head] of [['q4', false], ['q4', true], ['q4f16', false], ['fp16', false]] as const) {
   test(`${dtype}${head ? ' with an int4 head' : ''}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
     let agree = 0;

@@ -4,8 +4,8 @@
  * Protocol over the IPC channel: the parent sends one ConvertRequest, then may send {abort: true};
  * the child sends {progress} messages and ends with {done} or {error}, then exits.
  */
-import { convertCheckpoint, ConvertError, type ConvertDtype, type ConvertProgress } from '../../convert';
-import { isQuantized } from '../../convert/dtypes';
+import { convertCheckpoint, ConvertError, type ConvertDtype, type ConvertProgress } from '../convert';
+import { isQuantized } from '../convert/dtypes';
 
 export interface ConvertRequest {
   hfDir: string;
