@@ -22,7 +22,7 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node, banner: { js: '#!/usr/bin/env node' } },
   { in: 'src/engine/process/main.ts', out: 'dist/engineProcess.js', ...node },
   // the checkpoint converter, run by the extension in a child process
-  { in: 'src/vscode/models/convertChild.ts', out: 'dist/convertChild.js', ...node },
+  { in: 'src/models/convertChild.ts', out: 'dist/convertChild.js', ...node },
   { in: 'webview/panel/main.ts', out: 'dist/webview/panel.js', ...browser },
   { in: 'webview/notebook/renderer.ts', out: 'dist/webview/notebookRenderer.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ];

@@ -41,7 +41,14 @@ export type WebviewToHost =
   | { type: 'tutorCheck'; id: number; problem: string; steps: string[]; attempt: string };
 
 /**
- * What a notebook cell's `application/vnd.splitreason.trace+json` output holds. An object: the
+ * The mime type of a notebook cell's trace output: the kernel (src/vscode/notebook.ts) writes it,
+ * the renderer (webview/notebook/renderer.ts) reads it, and package.json's notebookRenderer
+ * contribution names it (test/vscode/traceMime.test.ts keeps the three equal).
+ */
+export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
+
+/**
+ * What a notebook cell's TRACE_MIME output holds. An object: the
  * .ipynb format stores a JSON mime bundle's object as it is but reads a top-level array back as
  * lines of text, so a bare array of events did not survive a save. The renderer still reads a
  * bare array (outputs written before version 1, while a notebook stays open).

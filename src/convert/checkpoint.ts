@@ -4,10 +4,11 @@
  * named by model.safetensors.index.json) read from headers only. Tensor bytes are read later,
  * one tensor at a time, by byte range.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '../engine/types';
+import { readJsonFile } from '../engine/jsonFile';
 
 export const ARCHITECTURES = ['qwen2', 'llama'] as const;
 /** safetensors dtypes the converter reads, and their element sizes. */
@@ -149,10 +150,4 @@ export async function readTensorBytes(t: SourceTensor): Promise<Buffer> {
   }
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConvertError(`${file} is not valid JSON (${(e as Error).message}).`);
-  }
-}
+const readJson = (file: string) => readJsonFile(file, undefined, ConvertError);

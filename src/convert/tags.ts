@@ -3,10 +3,11 @@
  * added tokens in tokenizer.json (one id each: 'special') or ordinary text the BPE splits
  * ('text'). splitreason.json records which, so the controller can watch for either.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SPLIT_CONFIG, parseSplitConfig, type SplitConfig, type TagKind } from '../split/splitConfig';
 import { ConvertError } from './checkpoint';
+import { readJsonFile } from '../engine/jsonFile';
 
 interface TokenizerJson {
   added_tokens?: { content?: string }[];
@@ -24,10 +25,4 @@ export function splitConfigFor(hfDir: string, tokenizerFile: string): SplitConfi
   return { ...base, tags: detectTags(readJson(tokenizerFile) as TokenizerJson, base.openTag, base.closeTag) };
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConvertError(`${file} is not valid JSON (${(e as Error).message}); copy the checkpoint's file again.`);
-  }
-}
+const readJson = (file: string) => readJsonFile(file, "copy the checkpoint's file again", ConvertError);

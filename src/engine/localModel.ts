@@ -9,7 +9,7 @@ import type { Provider } from './executionProviders';
 import { runSelfTest, SelfTestRecord } from './selfTest';
 import { resolveModelFolder } from './modelFolder';
 import { TextTokenizer } from './tokenizer';
-import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec } from './types';
+import type { Device, LoadOptions, LogitsMode, ModelConfig, SamplerSpec, TagSpellings } from './types';
 import type { AppendResult, EngineMemory, GeneratorOptions, LoadRequest, LoadResult, NextResult, ProbeResult, StepResult } from './process/protocol';
 
 export class LocalModel {
@@ -200,9 +200,9 @@ export class Generator {
    * Appends `ids` (a large model's tokens) and finds the first position after which the model
    * would write `close` itself; there the cache is cut and `close` appended (docs/ARCHITECTURE.md §4).
    */
-  async probe(ids: number[], close: number[]): Promise<{ after: number | null; evaluations: number }> {
-    const r = await this.step<ProbeResult>({ op: 'probe', gen: this.id, ids, close });
-    return { after: r.after, evaluations: r.evaluations };
+  async probe(ids: number[], close: number[], spellings?: TagSpellings): Promise<{ after: number | null; evaluations: number; lead: number[] }> {
+    const r = await this.step<ProbeResult>({ op: 'probe', gen: this.id, ids, close, ...(spellings ? { spellings } : {}) });
+    return { after: r.after, evaluations: r.evaluations, lead: r.lead };
   }
 
   /** A copy of the logits after the last token (they stay in the engine unless asked for). */

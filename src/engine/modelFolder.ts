@@ -1,7 +1,8 @@
 /** Finds and checks the files of a model folder (docs/ARCHITECTURE.md §2) before any session is made. */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dtype, ModelConfig } from './types';
+import { readJsonFile as readJson } from './jsonFile';
 
 export interface ModelFolder {
   dir: string;
@@ -46,22 +47,25 @@ export function resolveModelFolder(dir: string, dtype: Dtype = 'fp32'): ModelFol
         (have.length ? `; this folder has ${have.join(', ')} — pick the matching dtype` : '; the folder has no onnx/*.onnx files'),
     );
   }
-  const genFile = join(dir, 'generation_config.json');
-  const gen = existsSync(genFile) ? (readJson(genFile) as { eos_token_id?: number | number[] }) : {};
+  const gen = readGenerationConfig(dir).values;
   const eosIds = [config.eos_token_id, gen.eos_token_id].flat().filter((x): x is number => typeof x === 'number');
   return { dir, config, onnxFile, eosIds, splitreason: readSplitreasonJson(dir) };
+}
+
+/**
+ * A folder's generation_config.json (Hugging Face's generate() defaults: eos ids, sampling) as
+ * read, {} when it has none; `file` names it for messages.
+ */
+export function readGenerationConfig(dir: string, advice?: string): { file: string; values: Record<string, unknown> } {
+  const file = join(dir, 'generation_config.json');
+  if (!existsSync(file)) return { file, values: {} };
+  const values = readJson(file, advice);
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new Error(`${file}: expected a JSON object${advice ? `; ${advice}` : ''}`);
+  return { file, values: values as Record<string, unknown> };
 }
 
 /** A folder's splitreason.json as JSON (the split layer gives it meaning), or undefined when there is none. */
 export function readSplitreasonJson(dir: string): { file: string; raw: unknown } | undefined {
   const file = join(dir, 'splitreason.json');
   return existsSync(file) ? { file, raw: readJson(file) } : undefined;
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
 }

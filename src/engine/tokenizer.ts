@@ -4,9 +4,10 @@
  */
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { StreamDecoder } from './streamDecoder';
+import { readJsonFile } from './jsonFile';
 import type { ChatMessage } from './types';
 
 type TokenSpec = string | { content: string } | null | undefined;
@@ -34,9 +35,9 @@ export class TextTokenizer {
   static load(dir: string, extraEos: (number | null | undefined)[] = []): TextTokenizer {
     const file = join(dir, 'tokenizer.json');
     if (!existsSync(file)) throw new Error(`${dir}: no tokenizer.json — a model folder needs the Hugging Face tokenizer file (see docs/ARCHITECTURE.md §2)`);
-    const json = readJson(file);
+    const json = readJsonFile(file) as object;
     const configFile = join(dir, 'tokenizer_config.json');
-    const config = (existsSync(configFile) ? readJson(configFile) : {}) as TokenizerConfig;
+    const config = (existsSync(configFile) ? readJsonFile(configFile) : {}) as TokenizerConfig;
     let tokenizer: Tokenizer;
     try {
       tokenizer = new Tokenizer(json, config);
@@ -105,13 +106,5 @@ export class TextTokenizer {
     const t = this.config.chat_template;
     if (Array.isArray(t)) return t.find((x) => x.name === 'default')?.template ?? t[0]?.template;
     return t;
-  }
-}
-
-function readJson(file: string): object {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
   }
 }

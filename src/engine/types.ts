@@ -70,3 +70,17 @@ export interface RopeScaling {
   high_freq_factor?: number;
   original_max_position_embeddings?: number;
 }
+
+/**
+ * The token sequences that spell a close tag in context, for the hand-back probe when the tag is
+ * ordinary text (the BPE merges it with its neighbours: ".</", "</", "big", "model", ">\n").
+ * Built by the caller, which has the tokenizer (src/split/tagSpellings.ts); small (a few hundred ids).
+ */
+export interface TagSpellings {
+  /** the tag's length in characters */
+  length: number;
+  /** tokens that can begin the tag: [id, characters of the tag it covers, ids of its text before the tag] */
+  start: [number, number, number[]][];
+  /** per characters covered so far: the tokens that go on with the tag, and the characters covered after each */
+  next: [number, [number, number][]][];
+}

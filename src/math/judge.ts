@@ -190,6 +190,11 @@ export class SolutionChecker {
     } else this.mode = 'unsure';
   }
 
+  /** A checker that goes on from where this one is, leaving this one as it is (to judge a line still being written). */
+  fork(): SolutionChecker {
+    return Object.assign(Object.create(SolutionChecker.prototype) as SolutionChecker, this);
+  }
+
   /** Judges the next line of the solution. Never throws: what cannot be read is `unknown`. */
   check(line: string): StepCheck {
     try {

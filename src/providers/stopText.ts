@@ -3,6 +3,8 @@
  * string, which is not included. Text that might be the start of a stop string is held
  * back until the next piece shows whether it is.
  */
+import { firstMarker, partialMarkerLength } from '../text/partialMarker';
+
 export class StopText {
   private held = '';
   private done = false;
@@ -19,18 +21,14 @@ export class StopText {
   push(text: string): string {
     if (this.done) return '';
     this.held += text;
-    let cut = -1;
-    for (const s of this.stops) {
-      const at = this.held.indexOf(s);
-      if (at >= 0 && (cut < 0 || at < cut)) cut = at;
-    }
-    if (cut >= 0) {
+    const hit = firstMarker(this.held, this.stops);
+    if (hit) {
       this.done = true;
-      const out = this.held.slice(0, cut);
+      const out = this.held.slice(0, hit.at);
       this.held = '';
       return out;
     }
-    const keep = this.partialStopLength();
+    const keep = partialMarkerLength(this.held, this.stops);
     const out = this.held.slice(0, this.held.length - keep);
     this.held = this.held.slice(this.held.length - keep);
     return out;
@@ -41,19 +39,5 @@ export class StopText {
     const out = this.done ? '' : this.held;
     this.held = '';
     return out;
-  }
-
-  /** Length of the longest tail of `held` that is a proper prefix of some stop string. */
-  private partialStopLength(): number {
-    let best = 0;
-    for (const s of this.stops) {
-      for (let n = Math.min(s.length - 1, this.held.length); n > best; n--) {
-        if (this.held.endsWith(s.slice(0, n))) {
-          best = n;
-          break;
-        }
-      }
-    }
-    return best;
   }
 }

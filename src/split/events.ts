@@ -5,27 +5,26 @@
  */
 import type { Verdict } from '../math/verdict';
 
-export type SegmentSource = 'small' | 'big';
+/** Who wrote a segment. */
+export const SEGMENT_SOURCES = ['small', 'big'] as const;
+export type SegmentSource = (typeof SEGMENT_SOURCES)[number];
 
 /** What made the controller hand a segment to the large model (or start a small one). */
 export const TRIGGERS = ['start', 'learned', 'entropy', 'cue', 'random', 'verify', 'always', 'handback', 'cap', 'failed'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** Why a segment ended. */
-export type SegmentEndReason =
-  | 'offload' // small segment ended because an offload started
-  | 'handback' // big segment ended where the small model would close the tag
-  | 'cap' // big segment hit the per-segment token cap
-  | 'budget' // an offload or total token budget ran out
-  | 'big-eos' // the large model stopped on its own
-  | 'failed' // the large model failed after retries; the small model continues
-  | 'eos' // end of sequence
-  | 'max-tokens'
-  | 'timeout'
-  | 'cancelled'
-  | 'error';
+/** How a solve ended. */
+export const DONE_REASONS = ['eos', 'max-tokens', 'timeout', 'cancelled', 'error'] as const;
+export type DoneReason = (typeof DONE_REASONS)[number];
 
-export type DoneReason = 'eos' | 'max-tokens' | 'timeout' | 'cancelled' | 'error';
+/**
+ * Why a segment ended: 'offload' (a small segment ended because an offload started), 'handback'
+ * (a big segment ended where the small model would close the tag), 'cap' (a big segment hit the
+ * per-segment token cap), 'big-eos' (the large model stopped on its own), 'failed' (the large model
+ * failed after retries; the small model continues), or the solve's own end reason.
+ */
+export const SEGMENT_END_REASONS = ['offload', 'handback', 'cap', 'big-eos', 'failed', ...DONE_REASONS] as const;
+export type SegmentEndReason = (typeof SEGMENT_END_REASONS)[number];
 
 export interface StartEvent {
   type: 'start';
@@ -71,7 +70,8 @@ export interface StatsEvent {
   device?: string;
 }
 /** Which limit a 'max-tokens' solve reached: the solve's token budget, or the model's context. */
-export type TokenLimit = 'budget' | 'context';
+export const TOKEN_LIMITS = ['budget', 'context'] as const;
+export type TokenLimit = (typeof TOKEN_LIMITS)[number];
 
 export interface DoneEvent {
   type: 'done';

@@ -3,7 +3,7 @@
  * left of them, the text shown so far, the statistics, and helpers that make trace events.
  * Phases yield the events these helpers return; nothing here queues them.
  */
-import type { Generator, SamplerSpec } from '../engine';
+import type { Generator, SamplerSpec, TagSpellings } from '../engine';
 import { isProviderError } from '../providers/types';
 import type { SegmentEndReason, SegmentSource, TraceEvent, Trigger } from './events';
 import { createTrigger, usesVerify, validatePolicy, type OffloadTrigger, type PolicySpec } from './policy';
@@ -12,6 +12,7 @@ import { renderPrompt, smallUserMessage } from './prompt';
 import { parseSplitConfig, type SplitConfig } from './splitConfig';
 import { SolveStats } from './stats';
 import { Stop } from './stop';
+import { tagSpellings } from './tagSpellings';
 import type { Budgets, SolveOptions } from './controller';
 
 export const DEFAULT_BUDGETS: Budgets = { segmentCap: 128, maxOffloadTokens: Infinity, maxTokens: 2048, timeoutMs: Infinity };
@@ -34,6 +35,8 @@ export class SolveContext {
   visible = '';
   /** the first failure that only a settings change fixes: later offloads of this solve skip the large model */
   bigDown?: string;
+  /** a `verify` rewrite found nothing to change: the line being written is not judged again (no rewrite loop) */
+  lineSettled = false;
   private segmentId = 0;
 
   constructor(readonly opts: SolveOptions) {
@@ -49,11 +52,23 @@ export class SolveContext {
     if (usesVerify(this.policy.kind)) this.verifier = new LineVerifier(opts.problem);
   }
 
-  /** The small model's sampler; under pure `verify` it never opens a tag itself. */
+  /**
+   * The small model's sampler; under pure `verify` it never opens a tag itself. A text tag's first
+   * token is ordinary text ("<"), so it is not banned: the tag matcher hides such a tag instead.
+   */
   get smallSampler(): SamplerSpec {
     const spec = this.opts.sampler ?? {};
-    return this.policy.kind === 'verify' ? { ...spec, banned: [this.tags.open[0]] } : spec;
+    return this.policy.kind === 'verify' && this.split.tags !== 'text' ? { ...spec, banned: [this.tags.open[0]] } : spec;
   }
+
+  /** For text tags ('text' in splitreason.json): how the close tag may be spelled, for the hand-back probe. */
+  get closeSpellings(): TagSpellings | undefined {
+    const small = this.opts.small;
+    return this.split.tags === 'text' ? tagSpellings(small.tokenizer, this.split.closeTag, small.config.vocab_size) : undefined;
+  }
+
+  /** Text the small model wrote before a close tag inside the same token, shown when it takes over. */
+  handbackLead = '';
 
   get smallName(): string {
     return this.opts.smallName ?? this.opts.small.dir;

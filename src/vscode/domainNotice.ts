@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { readSplitreasonJson } from '../engine';
 import { parseModelDomain, type ModelDomain } from '../split/modelDomain';
 import type { Log } from './log';
-import { resolveModel, type ResolveContext } from './models/resolve';
+import { resolveModel, type ResolveContext } from '../models/resolve';
 import { currentSettings } from './settings';
 
 /** Another helper adds this command ("Import Hugging Face Model…"); the action shows once it exists. */

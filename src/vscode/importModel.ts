@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CONVERT_DTYPES, type ConvertDtype } from '../convert/dtypes';
-import { ConvertCancelled, childProcessConverter } from './models/convertProcess';
-import { prefersGpu } from './models/resolve';
+import { ConvertCancelled, childProcessConverter } from '../models/convertProcess';
+import { prefersGpu } from '../models/resolve';
 import type { Log } from './log';
 import { currentSettings } from './settings';
 

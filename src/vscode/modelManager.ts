@@ -4,11 +4,11 @@
  * progress; cancelling keeps what was downloaded, so the next try only converts.
  */
 import * as vscode from 'vscode';
-import type { Catalog, HubEntry } from './models/catalog';
-import { ConvertCancelled, childProcessConverter } from './models/convertProcess';
-import { DownloadError } from './models/download';
-import { installModel, isInstalled } from './models/install';
-import { prefersGpu } from './models/resolve';
+import type { Catalog, HubEntry } from '../models/catalog';
+import { ConvertCancelled, childProcessConverter } from '../models/convertProcess';
+import { DownloadError } from '../models/download';
+import { installModel, isInstalled } from '../models/install';
+import { prefersGpu } from '../models/resolve';
 import type { Log } from './log';
 import { currentSettings } from './settings';
 

@@ -9,15 +9,12 @@
  */
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../split/events';
-import { NOTEBOOK_TRACE_VERSION, type NotebookTraceData } from '../../webview/protocol';
-import type { PanelRun } from './panel';
-import { runSolve, type SolveDeps } from './solveRunner';
+import { NOTEBOOK_TRACE_VERSION, TRACE_MIME, type NotebookTraceData } from '../../webview/protocol';
+import { runSolve, type SolveDeps, type SolveRun } from './solveRunner';
 import type { SolveNotice } from './domainNotice';
 import { traceMarkdown } from '../split/traceMarkdown';
 import { writeDelayMs } from './outputThrottle';
 
-/** The renderer's mime type (webview/notebook/renderer.ts TRACE_MIME; package.json checks both). */
-export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
 export const CONTROLLER_ID = 'splitreason.kernel';
 
 export function createNotebookController(deps: SolveDeps): vscode.Disposable {
@@ -103,7 +100,7 @@ class CellTarget {
     );
   }
 
-  begin(): PanelRun {
+  begin(): SolveRun {
     this.began = true;
     const abort = new AbortController();
     const sub = this.execution.token.onCancellationRequested(() => abort.abort());

@@ -12,15 +12,10 @@ import { serializeTrace } from './traceFile';
 import { checkAttempt } from '../math';
 import type { Log } from './log';
 import type { SolveNotice } from './domainNotice';
+import type { SolveRun } from './solveRunner';
 
 export const PANEL_VIEW_TYPE = 'splitreason.panel';
 
-/** One solve's handle on its panel (SolvePanel.begin). */
-export interface PanelRun {
-  readonly signal: AbortSignal;
-  push(event: TraceEvent): void;
-  end(): void;
-}
 
 export interface PanelActions {
   stop(panel: SolvePanel): void;
@@ -85,7 +80,7 @@ export class SolvePanel implements vscode.Disposable {
    * was stopped and is still winding down can neither write into its successor's trace nor
    * mark the panel idle under it.
    */
-  begin(problem: string): PanelRun {
+  begin(problem: string): SolveRun {
     this.current?.abort.abort();
     let finish!: () => void;
     const finished = new Promise<void>((r) => (finish = r));

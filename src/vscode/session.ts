@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { LocalModel } from '../engine';
 import { createProvider, type BigModelProvider } from '../providers';
 import type { Log } from './log';
-import type { ResolvedModel } from './models/resolve';
+import type { ResolvedModel } from '../models/resolve';
 import type { Settings } from './settingsSchema';
 import type { StatusBar } from './statusBar';
 import { VsCodeLmProvider } from './lmProvider';

@@ -15,17 +15,16 @@ import type { ApiKeyStore } from './secrets';
 import type { EngineSession } from './session';
 import { LoadCancelledError } from './session';
 import type { Log } from './log';
-import type { PanelRun } from './panel';
 import type { StatusBar } from './statusBar';
 import { currentSettings, reportSettingProblems } from './settings';
-import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from './models/resolve';
-import { bigTemperature, smallSampling } from './models/sampling';
+import { ModelNotDownloadedError, resolveModel, type ResolveContext, type ResolvedModel } from '../models/resolve';
+import { bigTemperature, smallSampling } from '../models/sampling';
 import { inDomain } from '../split/modelDomain';
 import { domainOf, outOfDomainNotice, type SolveNotice } from './domainNotice';
 
 export type SolveOutcome =
-  /** panelId: the target's id (SolveTarget.id). */
-  | { status: 'done'; panelId: number; reason: DoneReason; answer: string | null }
+  /** targetId: the id of the panel or notebook cell output the solve ran in (SolveTarget.id). */
+  | { status: 'done'; targetId: number; reason: DoneReason; answer: string | null }
   | { status: 'invalid-settings'; message: string }
   /** The active model declares a domain and the problem is outside it: the target shows why. */
   | { status: 'out-of-domain'; message: string }
@@ -43,11 +42,18 @@ export interface SolveDeps {
   anyRunning(): boolean;
 }
 
+/** One solve's handle on its target (SolveTarget.begin): where its events go, and its stop. */
+export interface SolveRun {
+  readonly signal: AbortSignal;
+  push(event: TraceEvent): void;
+  end(): void;
+}
+
 /** Where a solve's events go: a solve panel (panel.ts) or a notebook cell's output (notebook.ts). */
 export interface SolveTarget {
   readonly id: number;
   /** Called once the settings and models resolved; events and the end go through the run. */
-  begin(problem: string): PanelRun;
+  begin(problem: string): SolveRun;
   /** Shown instead of a solve (a problem outside the model's domain). */
   notice(problem: string, notice: SolveNotice): void;
 }
@@ -57,7 +63,7 @@ export interface SolveOptions {
   ignoreDomain?: boolean;
 }
 
-export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: string, options: SolveOptions = {}): Promise<SolveOutcome> {
+export async function runSolve(deps: SolveDeps, target: SolveTarget, problem: string, options: SolveOptions = {}): Promise<SolveOutcome> {
   const { log } = deps;
   const { settings, problems } = currentSettings();
   if (problems.length) {
@@ -88,13 +94,13 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
 
   const domain = options.ignoreDomain ? null : domainOf(small.dir, log);
   if (domain && !inDomain(domain, problem)) {
-    const notice = await outOfDomainNotice(domain, small.label, () => void runSolve(deps, panel, problem, { ...options, ignoreDomain: true }));
+    const notice = await outOfDomainNotice(domain, small.label, () => void runSolve(deps, target, problem, { ...options, ignoreDomain: true }));
     log.info(`not solved: the problem is outside ${small.label}'s declared domain (${JSON.stringify(problem.slice(0, 200))})`);
-    panel.notice(problem, notice);
+    target.notice(problem, notice);
     return { status: 'out-of-domain', message: notice.message };
   }
 
-  const run = panel.begin(problem);
+  const run = target.begin(problem);
   const { signal } = run;
   deps.changed();
   deps.status.update({ model: small.label, state: 'loading' });
@@ -120,7 +126,7 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
     if (signal.aborted) {
       done = { reason: 'cancelled', answer: null };
       run.push({ type: 'done', ...done });
-      return { status: 'done', panelId: panel.id, ...done };
+      return { status: 'done', targetId: target.id, ...done };
     }
     deps.status.update({ device: model.device, state: 'solving' });
     log.info(`solve: small ${small.label} on ${model.device}, large ${big?.name ?? 'none'}, policy ${settings.policy.kind}`);
@@ -158,7 +164,7 @@ export async function runSolve(deps: SolveDeps, panel: SolveTarget, problem: str
       }
       if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
     }
-    return { status: 'done', panelId: panel.id, ...done };
+    return { status: 'done', targetId: target.id, ...done };
   } catch (e) {
     if (e instanceof LoadCancelledError) {
       log.info(e.message);

@@ -31,11 +31,11 @@ export function toyCheckpoint(name: Toy, store: ExportOptions['dtype'] = 'F32'):
   return dir;
 }
 
-export function convertedToy(name: Toy, dtype: ConvertDtype, store: ExportOptions['dtype'] = 'F32'): Promise<string> {
-  const key = `${name}-${store}-${dtype}`;
+export function convertedToy(name: Toy, dtype: ConvertDtype, store: ExportOptions['dtype'] = 'F32', quantizeHead = false): Promise<string> {
+  const key = `${name}-${store}-${dtype}${quantizeHead ? '-head4' : ''}`;
   let p = converted.get(key);
   if (!p) {
-    p = convertCheckpoint(toyCheckpoint(name, store), join(work, key), { dtype }).then((r) => r.outDir);
+    p = convertCheckpoint(toyCheckpoint(name, store), join(work, key), { dtype, quantizeHead }).then((r) => r.outDir);
     converted.set(key, p);
   }
   return p;

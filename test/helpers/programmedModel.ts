@@ -30,6 +30,11 @@ export interface Program {
   fallback: number;
   /** drop <bigmodel>/</bigmodel> from the tokenizer, so tags span several byte tokens */
   plainTags?: boolean;
+  /**
+   * With plainTags: BPE merges of two printable ASCII characters, each a new token at a freed tag id
+   * (the first at OPEN, the second at CLOSE), so a tag's text can merge with its neighbours.
+   */
+  merges?: [string, string][];
   maxPositions?: number;
 }
 
@@ -66,6 +71,14 @@ export function buildProgrammedModel(program: Program): string {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const tok = byteLevelTokenizerJson() as { added_tokens: { content: string }[] };
   if (program.plainTags) tok.added_tokens = tok.added_tokens.filter((t) => !t.content.includes('bigmodel'));
+  if (program.merges?.length) {
+    if (!program.plainTags || program.merges.length > 2) throw new Error('merges need plainTags and take the two freed tag ids');
+    const model = (tok as unknown as { model: { vocab: Record<string, number>; merges: string[] } }).model;
+    program.merges.forEach(([a, b], i) => {
+      model.vocab[a + b] = [OPEN, CLOSE][i];
+      model.merges.push(`${a} ${b}`);
+    });
+  }
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tok));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfigJson()));
   writeOnnx(join(dir, 'onnx', 'model.onnx'), config, w);

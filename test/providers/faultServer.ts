@@ -61,6 +61,16 @@ function chatText(body: Record<string, unknown>): string {
   return at >= 0 ? user.slice(at + marker.length) : user;
 }
 
+/** Runs `use` with a fault server started for it, and closes the server however `use` ends. */
+export async function withFaultServer<T>(opts: FaultServerOptions, use: (server: FaultServer) => Promise<T>): Promise<T> {
+  const server = await startFaultServer(opts);
+  try {
+    return await use(server);
+  } finally {
+    await server.close();
+  }
+}
+
 export async function startFaultServer(opts: FaultServerOptions): Promise<FaultServer> {
   const requests: RecordedRequest[] = [];
   const state: FaultServer = { url: '', requests, faults: [...(opts.faults ?? [])], close: async () => undefined };

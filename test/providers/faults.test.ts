@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenAICompletionsProvider } from '../../src/providers/openaiCompletions';
 import { withRetry, type RetryInfo } from '../../src/providers/retry';
-import { startFaultServer, words, type Fault, type FaultServer } from './faultServer';
+import { startFaultServer, withFaultServer, words, type Fault, type FaultServer } from './faultServer';
 import { collect, recordingSleep } from './helpers';
 
 const BASE = 'Problem: 12*13. Reasoning so far: 12*13 =';
@@ -228,16 +228,13 @@ test('a server that answers JSON to a streaming request still works', async () =
 });
 
 test('a server that refuses stream_options is asked again without it, once', async () => {
-  const old = await startFaultServer({ base: BASE, doc: DOC, rejectStreamOptions: true });
-  try {
+  await withFaultServer({ base: BASE, doc: DOC, rejectStreamOptions: true }, async (old) => {
     const p = new OpenAICompletionsProvider({ baseUrl: old.url, model: 'big' });
     assert.equal((await collect(p, { prompt: BASE, maxTokens: 100 })).text, DOC);
     assert.equal((await collect(p, { prompt: BASE, maxTokens: 2 })).text, words(DOC).slice(0, 2).join(''));
     assert.deepEqual(old.requests.map((r) => r.body.stream_options !== undefined), [true, false, false]);
     assert.deepEqual(p.usage(), { promptTokens: 0, completionTokens: N + 2 }, 'usage counted from the stream when unreported');
-  } finally {
-    await old.close();
-  }
+  });
 });
 
 async function waitFor(cond: () => boolean): Promise<void> {

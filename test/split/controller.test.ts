@@ -7,7 +7,7 @@ import { LocalModel, resolveModelFolder } from '../../src/engine';
 import { OpenAICompletionsProvider, withRetry } from '../../src/providers';
 import { bigUserMessage, parseSplitConfig, renderPrompt, solve, type SolveOptions, type TraceEvent } from '../../src/split';
 import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
-import { startFaultServer, type Fault, type FaultServer } from '../providers/faultServer';
+import { startFaultServer, withFaultServer, type Fault, type FaultServer } from '../providers/faultServer';
 import { tempModel } from '../helpers/tempModel';
 
 // The small model writes "AB", opens a tag, and would write "q#" inside it on its own; it closes
@@ -43,13 +43,15 @@ const texts = (events: TraceEvent[]) => {
   }
   return out.filter((s) => s.text).map((s) => `${s.source}:${s.text}`);
 };
+/** A large model served by the fault server, as each test here reaches it. */
+const bigModelAt = (server: FaultServer) => new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
 const last = <T extends TraceEvent['type']>(events: TraceEvent[], type: T) => events.filter((e) => e.type === type).at(-1) as Extract<TraceEvent, { type: T }>;
 
 describe('split controller on programmed models over real HTTP', () => {
   let small: LocalModel;
   let server: FaultServer;
   let base: string;
-  const provider = (retry = {}) => withRetry(new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 }), { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, ...retry });
+  const provider = (retry = {}) => withRetry(bigModelAt(server), { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, ...retry });
   const reset = (faults: Fault[] = []) => {
     server.requests.length = 0;
     server.faults.splice(0, server.faults.length, ...faults);
@@ -102,16 +104,12 @@ describe('split controller on programmed models over real HTTP', () => {
   });
 
   test('always: the large model alone writes the whole solution', async () => {
-    const alone = await startFaultServer({ base: renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)), doc: 'all by myself \\boxed{7}' });
-    try {
-      const p = new OpenAICompletionsProvider({ baseUrl: alone.url, model: 'big', timeoutMs: 2000 });
-      const events = await collect({ problem: PROBLEM, small, big: p, policy: { kind: 'always' } });
+    await withFaultServer({ base: renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)), doc: 'all by myself \\boxed{7}' }, async (alone) => {
+      const events = await collect({ problem: PROBLEM, small, big: bigModelAt(alone), policy: { kind: 'always' } });
       assert.deepEqual(texts(events), ['big:all by myself \\boxed{7}']);
       assert.equal(last(events, 'stats').smallTokens, 0);
       assert.equal(last(events, 'done').answer, '7');
-    } finally {
-      await alone.close();
-    }
+    });
   });
 
   test('a large model that keeps failing marks the segment failed; the small model writes the step and nothing is lost', async () => {
@@ -230,14 +228,14 @@ describe('other triggers', () => {
       { device: 'cpu' },
     );
     const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'Uh,';
-    const server = await startFaultServer({ base, doc: ' yes 42# more' });
     try {
-      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
-      const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'cue', words: ['Uh'] } });
-      assert.deepEqual(texts(events), ['small:Uh,', 'big: yes 42#', 'small:E.']);
-      assert.equal(events.find((e) => e.type === 'segment' && e.source === 'big' && e.trigger === 'cue')?.type, 'segment');
+      await withFaultServer({ base, doc: ' yes 42# more' }, async (server) => {
+        const big = bigModelAt(server);
+        const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'cue', words: ['Uh'] } });
+        assert.deepEqual(texts(events), ['small:Uh,', 'big: yes 42#', 'small:E.']);
+        assert.equal(events.find((e) => e.type === 'segment' && e.source === 'big' && e.trigger === 'cue')?.type, 'segment');
+      });
     } finally {
-      await server.close();
       await small.dispose();
     }
   });
@@ -249,15 +247,15 @@ describe('other triggers', () => {
       { device: 'cpu' },
     );
     const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'S';
-    const server = await startFaultServer({ base, doc: 'k# rest' });
     try {
-      const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
-      const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'entropy', threshold: 1.5 } });
-      // after 'S' eight letters are equally likely (entropy ln 8 ≈ 2.08 nats): the large model picks
-      assert.deepEqual(texts(events), ['small:S', 'big:k#']);
-      assert.equal(last(events, 'done').reason, 'eos');
+      await withFaultServer({ base, doc: 'k# rest' }, async (server) => {
+        const big = bigModelAt(server);
+        const events = await collect({ problem: PROBLEM, small, big, policy: { kind: 'entropy', threshold: 1.5 } });
+        // after 'S' eight letters are equally likely (entropy ln 8 ≈ 2.08 nats): the large model picks
+        assert.deepEqual(texts(events), ['small:S', 'big:k#']);
+        assert.equal(last(events, 'done').reason, 'eos');
+      });
     } finally {
-      await server.close();
       await small.dispose();
     }
   });
@@ -273,13 +271,41 @@ describe('splitreason.json', () => {
     writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ openTag: '@(', closeTag: '#)', hint: '' }));
     const small = await LocalModel.load(dir, { device: 'cpu' });
     const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'A';
-    const server = await startFaultServer({ base, doc: 'x=1! and on' });
+    try {
+      await withFaultServer({ base, doc: 'x=1! and on' }, async (server) => {
+        const big = bigModelAt(server);
+        const events = await collect({ problem: PROBLEM, small, big });
+        assert.deepEqual(texts(events), ['small:A', 'big:x=1!', 'small:E.']);
+        assert.equal((events[0] as { policy: string }).policy, 'learned');
+        // no hint sentence: the small model's prompt is the large model's
+        assert.equal(server.requests[0].text, base);
+      });
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  test("'text' tags merged with their neighbours by the BPE: the open tag is found in the text (its lead shown, the tag never), the close tag by the hand-back probe", async () => {
+    // "=<" and ">:" are single tokens here, so the tag's own ids never appear in what the model writes
+    const dir = buildProgrammedModel({
+      // the close tag is spelled "<", "/", "b" … "l", ">:" after the large model's '#': a hand-back there
+      transitions: [[ch('\n'), ch('A')], [ch('A'), OPEN], [OPEN, ch('b')], ...chain('bigmodel'), [ch('l'), CLOSE], ...chain('#</b'), ...chain('>E.', EOS)],
+      fallback: ch('Q'),
+      plainTags: true,
+      merges: [['=', '<'], ['>', ':']],
+    });
+    writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ tags: 'text' }));
+    const small = await LocalModel.load(dir, { device: 'cpu' });
+    assert.deepEqual(small.tokenizer.encode('A=<bigmodel>:'), [ch('A'), OPEN, ...[...'bigmodel'].map(ch), CLOSE], 'the fixture merges the tag with its neighbours');
+    const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'A=';
+    const server = await startFaultServer({ base, doc: ' 42# more' });
     try {
       const big = new OpenAICompletionsProvider({ baseUrl: server.url, model: 'big', timeoutMs: 2000 });
       const events = await collect({ problem: PROBLEM, small, big });
-      assert.deepEqual(texts(events), ['small:A', 'big:x=1!', 'small:E.']);
-      assert.equal((events[0] as { policy: string }).policy, 'learned');
-      // no hint sentence: the small model's prompt is the large model's
+      // the "=" before the tag is the small model's; the ":" after it is dropped with the tag
+      assert.deepEqual(texts(events), ['small:A=', 'big: 42#', 'small:E.']);
+      const offload = events.find((e) => e.type === 'segment' && e.source === 'big') as { trigger?: string } | undefined;
+      assert.equal(offload?.trigger, 'learned');
       assert.equal(server.requests[0].text, base);
     } finally {
       await server.close();

@@ -33,7 +33,8 @@ test('verify: wrong lines are rewritten by the large model, the small model neve
     if (Number(answer) === p.answer) right++;
   }
   t.diagnostic(`verify: ${right}/${PROBLEMS.length} right, offload fraction ${(bigTokens / (smallTokens + bigTokens)).toFixed(3)}`);
-  // the small model alone gets at most 2 of these right (split.test.ts, never)
-  assert.ok(right >= 4, `verify: ${right}/${PROBLEMS.length} right`);
+  // the small model alone gets at most 2 of these right (split.test.ts, never); verify gets all 10 on
+  // the CPU (98.4 % of the 500, README), one left for another device's rounding or a large-model slip
+  assert.ok(right >= 9, `verify: ${right}/${PROBLEMS.length} right`);
   assert.ok(bigTokens > 0 && bigTokens / (smallTokens + bigTokens) <= 0.3, `offload fraction ${bigTokens / (smallTokens + bigTokens)}`);
 });

@@ -3,7 +3,7 @@
  * that can download VS Code (this one cannot: update.code.visualstudio.com is unreachable,
  * so run.ts uses code-server's VS Code instead). Workbench (ui/) tests are code-server only.
  *
- *   npm run build && node --import tsx test/vscode/electron.ts [--version 1.100.3]
+ *   npm run test:electron [-- --version 1.100.3]
  */
 import { runTests } from '@vscode/test-electron';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';

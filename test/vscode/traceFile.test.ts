@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseTrace, serializeTrace } from '../../src/vscode/traceFile';
 import type { TraceEvent } from '../../src/split/events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const trace: TraceEvent[] = [
   { type: 'start', problem: 'What is 2+2?', smallModel: 's', bigModel: 'b', device: 'cpu', policy: 'learned', time: 1 },
@@ -27,5 +29,15 @@ describe('trace files', () => {
     assert.throws(() => parseTrace('{"type":"html","html":"<script>"}'), /unknown event type "html"/);
     assert.throws(() => parseTrace('{"type":"segment","id":1,"source":"evil","trigger":"x"}'), /source must be "small" or "big"/);
     assert.throws(() => parseTrace('\n\n'), /no events/);
+  });
+
+  it('reads every trace fixture the tests share as a valid trace, every line an event', () => {
+    const dir = join(__dirname, '../fixtures/traces');
+    const names = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+    assert.ok(names.length >= 6, names.join(', '));
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      assert.equal(parseTrace(text, name).length, text.split('\n').filter((l) => l.trim()).length, name);
+    }
   });
 });

@@ -7,23 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebviewPage, sharedBrowser } from './harness';
 import { DARK, hexRgb } from './themes';
+import { TRACE_MIME } from '../../webview/protocol';
+import { loadTrace } from '../helpers/traces';
 
 const env = sharedBrowser();
 
-const EVENTS = [
-  { type: 'start', problem: 'Compute $47 \\times 86 - 129$.', smallModel: 'small', bigModel: 'big', device: 'cpu', policy: 'learned', time: 0 },
-  { type: 'segment', id: 1, source: 'small', trigger: 'start' },
-  { type: 'text', id: 1, text: '$47 \\times 86 = 4032$\n' },
-  { type: 'check', segment: 1, line: '$47 \\times 86 = 4032$', verdict: 'incorrect', expected: '4042', message: '47 × 86 = 4042, not 4032.' },
-  { type: 'segmentEnd', id: 1, tokens: 9, ms: 10, reason: 'offload' },
-  { type: 'segment', id: 2, source: 'big', trigger: 'learned' },
-  { type: 'text', id: 2, text: '$4042 - 129 = 3913$\n' },
-  { type: 'check', segment: 2, line: '$4042 - 129 = 3913$', verdict: 'correct', message: 'The arithmetic is right.' },
-  { type: 'text', id: 2, text: 'So $x = $ hmm\n' },
-  { type: 'check', segment: 2, line: 'So $x = $ hmm', verdict: 'unknown' },
-  { type: 'segmentEnd', id: 2, tokens: 9, ms: 10, reason: 'eos' },
-  { type: 'done', answer: '3913', reason: 'eos' },
-];
+const EVENTS = loadTrace('checks.jsonl');
 
 interface BadgeProbe {
   classes: string;
@@ -90,7 +79,7 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
 test('the notebook renderer shows the same badges as the panel', async () => {
   const nb = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, DARK);
   await nb.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
-  await nb.probe('renderNotebook', EVENTS, 'application/vnd.splitreason.trace+json');
+  await nb.probe('renderNotebook', EVENTS, TRACE_MIME);
   const panel = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
   await panel.send({ type: 'events', events: EVENTS as never[] });
   const html = await nb.probe<string>('normalizedHtml', '#output .sr-checks');

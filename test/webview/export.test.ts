@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeLatex, insertText, splitParts, toLatex, toMarkdown } from '../../webview/trace/export';
-import { loadTrace } from './fixtures';
+import { loadTrace } from '../helpers/traces';
 
 function transcriptOf(name: string) {
   const events = loadTrace(name);

@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebviewPage, sharedBrowser } from './harness';
-import { loadTrace } from './fixtures';
+import { loadTrace } from '../helpers/traces';
 import { DARK, LIGHT } from './themes';
+import { TRACE_MIME as MIME } from '../../webview/protocol';
 
-const MIME = 'application/vnd.splitreason.trace+json';
 const env = sharedBrowser();
 
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebviewPage, sharedBrowser } from './harness';
-import { loadTrace } from './fixtures';
+import { loadTrace } from '../helpers/traces';
 import { DARK, hexRgb, LIGHT, THEMES, type Theme } from './themes';
 
 interface SegmentProbe {

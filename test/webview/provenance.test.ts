@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../src/split/events';
 import { WebviewPage, sharedBrowser } from './harness';
-import { loadTrace } from './fixtures';
+import { loadTrace } from '../helpers/traces';
 import { LIGHT } from './themes';
 
 const env = sharedBrowser();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { checkAttempt } from '../../src/math';
 import type { WebviewToHost } from '../../webview/protocol';
 import { WebviewPage, sharedBrowser } from './harness';
-import { loadTrace } from './fixtures';
+import { loadTrace } from '../helpers/traces';
 import { DARK } from './themes';
 
 const env = sharedBrowser();

@@ -5,8 +5,7 @@
  * dist/webview/notebookRenderer.js; VS Code loads it in the notebook's webview.
  */
 import { TraceView } from '../render/traceView';
-
-export const TRACE_MIME = 'application/vnd.splitreason.trace+json';
+import { TRACE_MIME } from '../protocol';
 
 /** The parts of VS Code's notebook renderer API this renderer uses (vscode-notebook-renderer). */
 export interface OutputItem {

@@ -7,6 +7,7 @@
  * stream between the reasoning part and the answer part. The controller's own `<bigmodel>`
  * tags are not in the text: segments carry that information, as runs of the segment's id.
  */
+import { firstMarker, partialMarkerLength } from '../../src/text/partialMarker';
 import { parseInline } from './inline';
 
 export type Part = 'think' | 'answer';
@@ -78,13 +79,13 @@ export class BlockStream {
     let s = this.held + text.replace(/\r/g, '');
     this.held = '';
     for (;;) {
-      const hit = nextMarker(s);
+      const hit = firstMarker(s, MARKERS);
       if (!hit) break;
       this.appendText(seg, s.slice(0, hit.at));
       this.switchPart(hit.marker === '<think>' ? 'think' : 'answer');
       s = s.slice(hit.at + hit.marker.length);
     }
-    const keep = partialMarkerSuffix(s);
+    const keep = partialMarkerLength(s, MARKERS);
     if (keep > 0) {
       this.held = s.slice(s.length - keep);
       this.heldSeg = seg;
@@ -191,24 +192,6 @@ export class BlockStream {
     this.chars = 0;
     this.lines = 1;
   }
-}
-
-function nextMarker(s: string): { at: number; marker: string } | null {
-  let best: { at: number; marker: string } | null = null;
-  for (const marker of MARKERS) {
-    const at = s.indexOf(marker);
-    if (at >= 0 && (best === null || at < best.at)) best = { at, marker };
-  }
-  return best;
-}
-
-/** Length of the longest end of `s` that could begin a marker. */
-function partialMarkerSuffix(s: string): number {
-  for (let len = Math.min(s.length, 8); len > 0; len--) {
-    const tail = s.slice(s.length - len);
-    if (MARKERS.some((m) => m.length > len && m.startsWith(tail))) return len;
-  }
-  return 0;
 }
 
 /** Where to cut an over-long line: at a space near the limit if there is one, never inside a surrogate pair. */

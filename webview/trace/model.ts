@@ -4,7 +4,7 @@
  */
 import type { CheckEvent, DoneEvent, ErrorEvent, StartEvent, StatsEvent, TraceEvent } from '../../src/split/events';
 import { BlockStream } from './blockStream';
-import { sanitizeEvent } from './sanitize';
+import { parseTraceEvent } from '../../src/split/traceEvent';
 import { SegmentTable } from './segments';
 
 /** Which kinds of segment the trace holds: the legend explains only those. */
@@ -56,7 +56,7 @@ export class TraceModel {
   /** Applies untrusted events in order; invalid ones are counted in `ignored` and skipped. */
   apply(events: readonly unknown[]): void {
     for (const raw of events) {
-      const e = sanitizeEvent(raw);
+      const e = parseTraceEvent(raw).event;
       if (e) this.applyOne(e);
       else this.ignored++;
     }

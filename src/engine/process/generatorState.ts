@@ -5,7 +5,7 @@
  */
 import { argmax, createSampler, type Sampler } from '../sampler';
 import { entropy } from '../tensorMath';
-import type { LogitsMode, SamplerSpec } from '../types';
+import type { LogitsMode, SamplerSpec, TagSpellings } from '../types';
 import type { KvCache } from './kvCache';
 import type { AppendResult, GeneratorOptions, NextResult, ProbeResult } from './protocol';
 import type { DecoderSession } from './session';
@@ -58,12 +58,14 @@ export class GeneratorState {
 
   /**
    * The hand-back probe (docs/ARCHITECTURE.md §4): appends `ids` in one forward pass and finds the first
-   * position whose most likely next token starts `close`; a multi-token tag is confirmed by a
+   * position whose most likely next token starts the close tag; a multi-token tag is confirmed by a
    * greedy rollout there only. On a hand-back the cache is cut just after that position and
-   * `close` is appended; otherwise all of `ids` stay cached.
+   * `close` is appended (after the small model's own text before the tag, for a text tag spelled
+   * inside a larger token); otherwise all of `ids` stay cached.
    */
-  async probe(ids: number[], close: number[]): Promise<ProbeResult> {
+  async probe(ids: number[], close: number[], spellings?: TagSpellings): Promise<ProbeResult> {
     if (ids.length === 0 || close.length === 0) throw new Error('probe needs tokens to append and a close tag');
+    const tag = spellings ? spelledTag(spellings) : exactTag(close);
     const base = this.length;
     const vocab = this.session.load.vocabSize;
     let logits = await this.run(ids, true);
@@ -71,18 +73,29 @@ export class GeneratorState {
     let evaluations = ids.length;
     for (let j = 0; j < ids.length; j++) {
       const row = logits!.subarray((j - offset) * vocab, (j - offset + 1) * vocab);
-      if (argmax(row) !== close[0]) continue;
+      const first = tag.start(argmax(row));
+      if (!first) continue;
       this.rewind(base + j + 1);
       this.last = row;
-      let confirmed = true;
-      for (let k = 0; k < close.length - 1 && confirmed; k++) {
-        await this.run([close[k]], false);
+      const spelled = [argmax(row)];
+      let covered = first.covered;
+      while (covered < tag.length) {
+        await this.run([spelled[spelled.length - 1]], false);
         evaluations++;
-        confirmed = argmax(this.last!) === close[k + 1];
+        const next = tag.step(covered, argmax(this.last!));
+        if (next === undefined) break;
+        spelled.push(argmax(this.last!));
+        covered = next;
       }
-      if (confirmed) {
-        await this.run([close[close.length - 1]], false);
-        return { after: j, evaluations: evaluations + 1, ...this.result() };
+      if (covered >= tag.length) {
+        if (first.lead.length === 0 && sameIds(spelled, close)) {
+          await this.run([close[close.length - 1]], false);
+          return { after: j, evaluations: evaluations + 1, lead: [], ...this.result() };
+        }
+        // spelled its own way: the cache gets the tag's own ids, as after any hand-back
+        this.rewind(base + j + 1);
+        await this.run([...first.lead, ...close], false);
+        return { after: j, evaluations: evaluations + first.lead.length + close.length, lead: first.lead, ...this.result() };
       }
       // a false start: restore the tokens after j and keep scanning
       this.rewind(base + j + 1);
@@ -93,7 +106,7 @@ export class GeneratorState {
         evaluations += ids.length - j - 1;
       }
     }
-    return { after: null, evaluations, ...this.result() };
+    return { after: null, evaluations, lead: [], ...this.result() };
   }
 
   /** A copy of the logits after the last token, for a caller that asks for them. */
@@ -142,4 +155,29 @@ export class GeneratorState {
     this.last = logits.subarray(logits.length - vocab);
     return all ? logits : undefined;
   }
+}
+
+/** How a probe recognises the close tag, one greedy token at a time; `covered` counts ids or characters. */
+interface TagRecogniser {
+  length: number;
+  start(token: number): { covered: number; lead: number[] } | undefined;
+  step(covered: number, token: number): number | undefined;
+}
+
+function exactTag(close: number[]): TagRecogniser {
+  return {
+    length: close.length,
+    start: (t) => (t === close[0] ? { covered: 1, lead: [] } : undefined),
+    step: (k, t) => (t === close[k] ? k + 1 : undefined),
+  };
+}
+
+function spelledTag(s: TagSpellings): TagRecogniser {
+  const start = new Map(s.start.map(([id, covered, lead]) => [id, { covered, lead }]));
+  const next = new Map(s.next.map(([covered, tokens]) => [covered, new Map(tokens)]));
+  return { length: s.length, start: (t) => start.get(t), step: (k, t) => next.get(k)?.get(t) };
+}
+
+function sameIds(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -87,7 +87,7 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     case 'next':
       return state(req.gen).next(req.sampler);
     case 'probe':
-      return state(req.gen).probe(req.ids, req.close);
+      return state(req.gen).probe(req.ids, req.close, req.spellings);
     case 'logits':
       return state(req.gen).lastLogits();
     case 'generate': {

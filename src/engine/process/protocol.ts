@@ -3,7 +3,7 @@
  * entropies and small results cross by default: logits stay where they are computed unless a
  * caller asks for them (`logits: 'last' | 'all'`).
  */
-import type { Device, LogitsMode, SamplerSpec } from '../types';
+import type { Device, LogitsMode, SamplerSpec, TagSpellings } from '../types';
 import type { RewindStrategy } from './kvCache';
 import type { Provider } from '../executionProviders';
 
@@ -34,7 +34,7 @@ export type Request =
   | { op: 'create'; gen: number; options: GeneratorOptions }
   | { op: 'append'; gen: number; ids: number[]; logits: LogitsMode }
   | { op: 'next'; gen: number; sampler: SamplerSpec }
-  | { op: 'probe'; gen: number; ids: number[]; close: number[] }
+  | { op: 'probe'; gen: number; ids: number[]; close: number[]; spellings?: TagSpellings }
   | { op: 'logits'; gen: number }
   | { op: 'generate'; gen: number; sampler: SamplerSpec; maxTokens: number; stop: number[] }
   | { op: 'rewind'; gen: number; length: number }
@@ -81,6 +81,8 @@ export interface ProbeResult extends StepResult {
   after: number | null;
   /** small-model token evaluations the probe cost */
   evaluations: number;
+  /** ids of the text the small model writes before the tag in the same token (text tags), appended before `close` */
+  lead: number[];
 }
 
 export type Reply =

@@ -107,6 +107,8 @@ async function createSession(req: LoadRequest, provider: string, bound: boolean)
     graphOptimizationLevel: 'all',
     ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: 1 } : {}),
   };
+  // tests of the fallback make a provider fail to start on every machine, GPU or not
+  if (process.env.SPLITREASON_ENGINE_FAULT === `provider:${provider}`) throw new Error(`${provider} made to fail by SPLITREASON_ENGINE_FAULT`);
   try {
     // the presents stay on the GPU and come back as the next step's past; logits come to the host
     return await ort.InferenceSession.create(req.onnxFile, bound ? { ...options, preferredOutputLocation: presentLocations(req.numLayers) } : options);

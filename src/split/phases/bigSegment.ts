@@ -7,9 +7,11 @@ import { bigUserMessage, renderPrompt, stripTags } from '../prompt';
 import type { SolveContext } from '../solveContext';
 import { Stop, segmentEndOf, stopReason } from '../stop';
 import { BigText, type BigTextMode } from './bigText';
+import { LINE_CLOSE } from './pendingLine';
 import type { PhaseRun } from './phase';
 
-type Outcome = { reason: SegmentEndReason; error?: string } | { stop: DoneReason };
+/** `untagged`: the text stays in the small cache without tags, so no close tag is due. */
+type Outcome = { reason: SegmentEndReason; error?: string; untagged?: boolean } | { stop: DoneReason };
 
 export async function* offloadSegment(ctx: SolveContext, trigger: Trigger): PhaseRun {
   const cap = Math.max(
@@ -21,7 +23,7 @@ export async function* offloadSegment(ctx: SolveContext, trigger: Trigger): Phas
   if ('stop' in outcome) return { name: 'done', reason: outcome.stop };
   // failed: keep the tag open, the small model writes this step itself
   if (outcome.reason === 'failed') return { name: 'small', trigger: 'failed', insideTag: true };
-  if (outcome.reason !== 'handback') await ctx.gen.append(ctx.tags.close);
+  if (outcome.reason !== 'handback' && !outcome.untagged) await ctx.gen.append(ctx.tags.close);
   return { name: 'small', trigger: outcome.reason === 'cap' ? 'cap' : 'handback', insideTag: false };
 }
 
@@ -46,7 +48,7 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mod
   const prefix = renderPrompt(tok, bigUserMessage(ctx.opts.problem));
   const reasoning = stripTags(ctx.visible, [ctx.split.openTag, ctx.split.closeTag]);
   ctx.stats.bigPromptTokens += tok.encode(prefix + reasoning).length;
-  const text = new BigText(ctx, id, cap, mode);
+  const text = new BigText(ctx, id, cap, mode, trigger === 'verify');
   const finish = (reason: SegmentEndReason, error?: string) => {
     ctx.stats.bigTokens += text.accepted.length;
     ctx.stats.bigMs += performance.now() - started;
@@ -68,11 +70,13 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mod
       received += chunk.text;
       const nl = toLineEnd ? received.indexOf('\n') : -1;
       if (nl >= 0) {
-        received = received.slice(0, nl + 1);
+        // the line's closing delimiter and newline are the small model's to write, after the close tag
+        received = received.slice(0, nl).replace(LINE_CLOSE, '');
         break;
       }
-      // the last token may still grow with the next chunk: hold it back
-      const r = await text.commit(tok.encode(received).slice(0, -1));
+      // the last token may still grow with the next chunk, and what may end the line may be the small model's: hold them back
+      const ready = toLineEnd ? received.replace(LINE_CLOSE, '') : received;
+      const r = await text.commit(tok.encode(ready).slice(0, -1), received);
       yield* r.events;
       if (r.handedBack) {
         done = true;
@@ -83,7 +87,7 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mod
       if (performance.now() > ctx.deadline) throw new Stop('timeout');
     }
     if (!done) {
-      const r = await text.commit(tok.encode(received));
+      const r = await text.commit(tok.encode(received), received);
       yield* r.events;
       if (r.handedBack) reason = 'handback';
       else if (r.full) reason = mode === 'show' ? 'max-tokens' : 'cap';
@@ -98,6 +102,11 @@ async function* bigSegment(ctx: SolveContext, trigger: Trigger, cap: number, mod
     yield* finish('failed', error);
     return { reason: 'failed', error };
   }
+  // a rewrite the small model never handed back from is not where it would put tags: tags there
+  // shift the distances it copies across, so it reads the text as if it had written it
+  const untagged = toLineEnd && reason !== 'handback' && text.accepted.length > 0;
+  if (toLineEnd && text.accepted.length === 0) ctx.lineSettled = true;
+  if (untagged) await text.untag(ctx.tags.open.length);
   yield* finish(reason);
-  return { reason };
+  return { reason, untagged };
 }

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { downloadFile, DownloadError } from '../models/download';
+import { downloadFile, DownloadError } from '../../models/download';
 import { CUDA_FILES, CUDA_PACKAGE_ID, resolveCudaPackage } from './nuget';
 import { extractEntries } from './zip';
 

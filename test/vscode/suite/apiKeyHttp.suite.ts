@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
 import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
+import { bigAlways } from '../scenarios';
 
 /**
  * A minimal OpenAI-compatible /v1/completions server on 127.0.0.1 that records the
@@ -37,22 +38,15 @@ describe('API key reaches the large-model API', () => {
     const key = `sk-splitreason-${Math.random().toString(36).slice(2)}`;
     await vscode.commands.executeCommand('splitreason.setApiKey', key);
     const { port } = server.address() as AddressInfo;
-    const restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'openai-completions',
-      'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`,
-      'largeModel.model': 'test-big',
-      policy: 'always',
-      temperature: 0,
-      'budgets.maxTokens': 40,
-    });
+    const restore = await configure(
+      bigAlways(testModel(1), { 'largeModel.provider': 'openai-completions', 'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`, 'largeModel.model': 'test-big' }, 40),
+    );
     try {
       const outcome = await vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'What is 17 + 25?', ifRunning: 'stop' });
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
       assert.ok(seen.length > 0, 'the API was called');
       assert.ok(seen.every((h) => h === `Bearer ${key}`), `Authorization headers: ${JSON.stringify(seen)}`);
-      const trace = api.panels().find((p) => outcome.status === 'done' && p.id === outcome.panelId)?.events ?? [];
+      const trace = api.panels().find((p) => outcome.status === 'done' && p.id === outcome.targetId)?.events ?? [];
       const bigText = trace.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.text : '')).join('');
       assert.match(bigText, /17 \+ 25 = 42/, 'the API text is in the panel');
       assert.ok(!JSON.stringify(trace).includes(key), 'the key is not in the trace');

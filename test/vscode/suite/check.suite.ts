@@ -5,6 +5,7 @@ import type { SplitReasonApi } from '../../../src/vscode/api';
 import type { CheckOutcome } from '../../../src/vscode/checkSolution';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
 import { activateExtension, configure, testModel, waitFor } from './helpers';
+import { smallAlone } from '../scenarios';
 
 const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 14$', 'So $x = 7$.', 'That is the answer.'].join('\n');
 
@@ -66,7 +67,7 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
   });
 
   it('"Explain this step" opens the panel and streams a hint request about that step', async () => {
-    restore = await configure({ smallModel: testModel(1), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 24 });
+    restore = await configure(smallAlone(testModel(1), 24));
     const { doc } = await openAndCheck(SOLUTION, 'markdown');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(3, 1, 3, 2));
     const explain = actions.find((a) => a.title === 'Explain this step');

@@ -8,6 +8,7 @@ import type { SolveOutcome } from '../../../src/vscode/solveRunner';
 import { buildModelFolder } from '../../../src/engine/builder';
 import { startHubServer, type HubServer } from '../hubServer';
 import { activateExtension, configure } from './helpers';
+import { smallAlone } from '../scenarios';
 
 // The catalog's real hub entry, served by a local hub (splitreason.modelHubUrl is for mirrors).
 const CATALOG = JSON.parse(readFileSync(join(__dirname, '../../../models/catalog.json'), 'utf8')) as {
@@ -41,7 +42,7 @@ describe('Download Model (local hub on 127.0.0.1)', () => {
     } finally {
       await restore();
     }
-    const restoreSolve = await configure({ smallModel: ENTRY.id, device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 10 });
+    const restoreSolve = await configure(smallAlone(ENTRY.id, 10));
     try {
       const outcome = await vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'What is 1 + 1?', ifRunning: 'stop' });
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));

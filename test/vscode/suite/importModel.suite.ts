@@ -9,6 +9,7 @@ import { buildModelFolder } from '../../../src/engine/builder';
 import { writeHfCheckpoint } from '../../helpers/hfCheckpoint';
 import { startHubServer, type HubServer } from '../hubServer';
 import { activateExtension, configure } from './helpers';
+import { smallAlone } from '../scenarios';
 
 /** A tiny Qwen2 checkpoint as the hub publishes one: bf16 safetensors in two shards with an index. */
 function tinyCheckpoint(seed: number): string {
@@ -16,8 +17,8 @@ function tinyCheckpoint(seed: number): string {
   return writeHfCheckpoint(m.dir, m.weights, join(mkdtempSync(join(tmpdir(), 'sr-ckpt-')), 'tiny-qwen2'), { dtype: 'BF16', shards: 2 });
 }
 
-async function solvesWith(settings: Record<string, unknown>): Promise<void> {
-  const restore = await configure({ device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 8, ...settings });
+async function solvesWith(smallModel: string): Promise<void> {
+  const restore = await configure(smallAlone(smallModel, 8));
   try {
     const outcome = await vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'What is 1 + 1?', ifRunning: 'stop' });
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
@@ -37,7 +38,7 @@ describe('Import Hugging Face Model (conversion in a child process of the extens
       assert.ok(existsSync(join(dir, 'onnx/model_q4.onnx')) && existsSync(join(dir, 'onnx/model_q4.onnx_data')), `${dir} holds the q4 model`);
       assert.ok(dir.includes('splitreason.splitreason'), `${dir} is in the extension's global storage`);
       assert.equal(vscode.workspace.getConfiguration('splitreason').get('smallModel'), dir);
-      await solvesWith({ smallModel: dir });
+      await solvesWith(dir);
     } finally {
       await restore();
     }
@@ -89,6 +90,6 @@ describe('Download Model: a safetensors checkpoint is downloaded, then converted
     assert.ok(existsSync(join(dir, 'onnx/model_q4.onnx')), 'converted to q4 for the CPU');
     assert.ok(!existsSync(join(dir, 'model-00001-of-00002.safetensors')), 'the installed folder holds the converted model, not the checkpoint');
     assert.ok(hub.requests.some((r) => r.path.endsWith('/model-00002-of-00002.safetensors')), 'the shards the index names were downloaded');
-    await solvesWith({ smallModel: GRPO.id });
+    await solvesWith(GRPO.id);
   });
 });

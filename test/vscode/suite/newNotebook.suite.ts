@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import MarkdownIt from 'markdown-it';
 import markdownItKatex from '@vscode/markdown-it-katex';
-import { TRACE_MIME } from '../../../src/vscode/notebook';
+import { TRACE_MIME } from '../../../webview/protocol';
 import { activateExtension, waitFor } from './helpers';
 
 describe('SplitReason: New Math Notebook', () => {

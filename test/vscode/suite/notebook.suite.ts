@@ -2,8 +2,10 @@ import { describe, it, afterEach } from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../../../src/split/events';
-import { CONTROLLER_ID, TRACE_MIME } from '../../../src/vscode/notebook';
+import { CONTROLLER_ID } from '../../../src/vscode/notebook';
+import { TRACE_MIME } from '../../../webview/protocol';
 import { activateExtension, configure, EXTENSION_ID, readLog, testModel, waitFor } from './helpers';
+import { localPair } from '../scenarios';
 
 /** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
 async function notebookWith(...problems: (string | { source: string; language: string })[]): Promise<vscode.NotebookDocument> {
@@ -36,18 +38,7 @@ describe('Notebook kernel "SplitReason"', () => {
     const api = await activateExtension();
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.notebookRenderer as { mimeTypes: string[] }[];
     assert.ok(contributed.some((r) => r.mimeTypes.includes(TRACE_MIME)), 'the renderer takes the mime type the kernel writes');
-    restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'local',
-      'largeModel.model': testModel(2),
-      policy: 'random',
-      randomRatio: 0.3,
-      seed: 7,
-      temperature: 0,
-      'budgets.segmentCap': 6,
-      'budgets.maxTokens': 60,
-    });
+    restore = await configure(localPair(testModel(1), testModel(2), 60));
     const statsLines = (): number => readLog(api.logFolder).split('\n').filter((l) => l.includes('stats: ')).length;
     const before = statsLines();
     const doc = await notebookWith('What is 17 + 25?');

@@ -4,16 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TraceEvent } from '../../../src/split/events';
 import { activateExtension, waitFor } from './helpers';
+import { traceLines } from '../../helpers/traces';
+import smallOnlyTrace from '../../fixtures/traces/small-only.jsonl';
 
-const trace: TraceEvent[] = [
-  { type: 'start', problem: 'What is 2 + 3?', smallModel: 's', bigModel: 'b', device: 'cpu', policy: 'never', time: 0 },
-  { type: 'segment', id: 1, source: 'small', trigger: 'start' },
-  { type: 'text', id: 1, text: '2 + 3 = 5' },
-  { type: 'segmentEnd', id: 1, tokens: 5, ms: 1, reason: 'eos' },
-  { type: 'done', answer: '5', reason: 'eos' },
-];
+const trace = traceLines(smallOnlyTrace, 'small-only.jsonl');
 
 /** The SplitReason panel tabs, wherever they are. */
 const panelTabs = () =>

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModelFolder } from '../../../src/engine/builder';
 import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
+import { bigAlways, localPair, smallAlone } from '../scenarios';
 
 const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
 /** The events of the panel a finished solve ran in. */
-const traceOf = (api: SplitReasonApi, outcome: SolveOutcome) => api.panels().find((p) => outcome.status === 'done' && p.id === outcome.panelId)?.events;
+const traceOf = (api: SplitReasonApi, outcome: SolveOutcome) => api.panels().find((p) => outcome.status === 'done' && p.id === outcome.targetId)?.events;
 /** Some panel is solving and shows text already. */
 const textShowing = (api: SplitReasonApi) => api.panels().some((p) => p.running && p.events.some((e) => e.type === 'text'));
 const of = <T extends TraceEvent['type']>(trace: readonly TraceEvent[] | undefined, type: T) =>
@@ -30,18 +31,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('streams a solve into the panel with segments written by the local large model', async () => {
-    restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'local',
-      'largeModel.model': testModel(2),
-      policy: 'random',
-      randomRatio: 0.3,
-      seed: 7,
-      temperature: 0,
-      'budgets.segmentCap': 6,
-      'budgets.maxTokens': 80,
-    });
+    restore = await configure(localPair(testModel(1), testModel(2), 80));
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const trace = traceOf(api, outcome);
@@ -56,7 +46,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('Stop ends a running solve with reason "cancelled"', async () => {
-    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    restore = await configure(smallAlone(testModel(1, true), 100_000));
     const running = solve('Count to a million.');
     await waitFor('text in the panel', () => textShowing(api));
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
@@ -69,7 +59,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('a second solve either stops the running one in the same panel or opens another panel', async () => {
-    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    restore = await configure(smallAlone(testModel(1, true), 100_000));
     const startSolve = (ifRunning: 'stop' | 'newPanel') => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
     const textShown = () => waitFor('text in the panel', () => textShowing(api));
     const first = startSolve('stop');
@@ -84,8 +74,8 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true, 'two solves were running');
     const [b, c] = await Promise.all([second, third]);
     assert.ok(a.status === 'done' && b.status === 'done' && c.status === 'done');
-    assert.equal(b.panelId, a.panelId, '"stop" reuses the panel');
-    assert.notEqual(c.panelId, b.panelId, '"newPanel" opens another');
+    assert.equal(b.targetId, a.targetId, '"stop" reuses the panel');
+    assert.notEqual(c.targetId, b.targetId, '"newPanel" opens another');
     assert.equal(api.running(), false);
   });
 
@@ -128,15 +118,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('vscode-lm: a chat model from VS Code\'s Language Model API writes the offloaded steps', async () => {
-    restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'vscode-lm',
-      'largeModel.model': 'echo',
-      policy: 'always',
-      temperature: 0,
-      'budgets.maxTokens': 60,
-    });
+    restore = await configure(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'echo' }, 60));
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const trace = traceOf(api, outcome);
@@ -148,15 +130,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('with vscode-lm and no language model available, the segment fails and the small model carries on', async () => {
-    restore = await configure({
-      smallModel: testModel(1),
-      device: 'cpu',
-      'largeModel.provider': 'vscode-lm',
-      'largeModel.model': 'no-such-model',
-      policy: 'always',
-      temperature: 0,
-      'budgets.maxTokens': 30,
-    });
+    restore = await configure(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'no-such-model' }, 30));
     const outcome = await solve('What is 2 + 2?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const failed = of(traceOf(api, outcome), 'segmentEnd').filter((e) => e.reason === 'failed');
@@ -164,7 +138,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.match(failed[0].error ?? '', /no VS Code language model matches "no-such-model"/);
   });
   it('a native crash of the engine ends that process only: the solve ends with the clear error, the text stays, the host and the next solve work', async () => {
-    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 100_000 });
+    restore = await configure(smallAlone(testModel(1, true), 100_000));
     const running = solve('Count to a million.');
     await waitFor('text in the panel', () => textShowing(api));
     const pids = await api.enginePids();
@@ -179,7 +153,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.ok(of(trace, 'text').map((t) => t.text).join('').length > 0, 'what was streamed before the crash is kept');
     // the extension host is alive: another command of the extension runs
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false);
-    restore = await configure({ smallModel: testModel(1, true), device: 'cpu', 'largeModel.provider': 'none', policy: 'never', temperature: 0, 'budgets.maxTokens': 20 });
+    restore = await configure(smallAlone(testModel(1, true), 20));
     const again = await solve('Count to ten.');
     assert.equal(again.status === 'done' && again.reason, 'max-tokens', JSON.stringify(again));
     assert.ok(of(traceOf(api, again), 'text').length > 0);

@@ -4,19 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TraceEvent } from '../../../src/split/events';
 import { activateExtension } from './helpers';
+import { traceLines } from '../../helpers/traces';
+import offloadTrace from '../../fixtures/traces/offload.jsonl';
 
-const events: TraceEvent[] = [
-  { type: 'start', problem: 'What is 6 × 7?', smallModel: 'toy-small', bigModel: 'toy-big', device: 'cpu', policy: 'learned', time: 0 },
-  { type: 'segment', id: 1, source: 'small', trigger: 'start' },
-  { type: 'text', id: 1, text: 'Multiply: ' },
-  { type: 'segmentEnd', id: 1, tokens: 3, ms: 4, reason: 'offload' },
-  { type: 'segment', id: 2, source: 'big', trigger: 'learned' },
-  { type: 'text', id: 2, text: '$6 \\times 7 = 42$' },
-  { type: 'segmentEnd', id: 2, tokens: 8, ms: 30, reason: 'handback', model: 'toy-big' },
-  { type: 'done', answer: '42', reason: 'eos' },
-];
+const events = traceLines(offloadTrace, 'offload.jsonl');
 
 describe('Open Trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sr-trace-'));

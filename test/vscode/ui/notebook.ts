@@ -9,8 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openWorkbench, runFromPalette, setTheme, setUserSettings, waitUntil, type UiTest } from './workbench';
+import { TRACE_MIME } from '../../../webview/protocol';
 
-const TRACE_MIME = 'application/vnd.splitreason.trace+json';
 /** A problem of the bundled toy pair's own form: it solves it and offloads a step. */
 const PROBLEM = 'Compute $47 \\times 86 - 129$.';
 const FILE = 'problems.ipynb';

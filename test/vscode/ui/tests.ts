@@ -7,33 +7,16 @@ import { join } from 'node:path';
 import type { CodeServer } from '../codeServer';
 import { parseTrace } from '../../../src/vscode/traceFile';
 import { answerInputBox, openWorkbench, panelFrame, runFromPalette, setUserSettings, testModel, waitUntil, type UiTest } from './workbench';
+import { localPair, smallAlone } from '../scenarios';
 
 /** Small-model-only settings with a long budget: a solve that runs until stopped. */
-const longSolve = (server: CodeServer): Record<string, unknown> => ({
-  smallModel: testModel(server, 1, true),
-  device: 'cpu',
-  'largeModel.provider': 'none',
-  policy: 'never',
-  temperature: 0,
-  'budgets.maxTokens': 100_000,
-});
+const longSolve = (server: CodeServer) => smallAlone(testModel(server, 1, true), 100_000);
 
 export const uiTests: UiTest[] = [
   {
     title: 'palette (builder models, random policy): offloaded steps marked; Copy as Markdown and Save trace',
     async run(ctx) {
-      setUserSettings(ctx.server, {
-        smallModel: testModel(ctx.server, 1),
-        device: 'cpu',
-        'largeModel.provider': 'local',
-        'largeModel.model': testModel(ctx.server, 2),
-        policy: 'random',
-        randomRatio: 0.3,
-        seed: 7,
-        temperature: 0,
-        'budgets.segmentCap': 6,
-        'budgets.maxTokens': 80,
-      });
+      setUserSettings(ctx.server, localPair(testModel(ctx.server, 1), testModel(ctx.server, 2), 80));
       await openWorkbench(ctx);
       await runFromPalette(ctx.page, 'SplitReason: Solve with SplitReason');
       await answerInputBox(ctx.page, 'What is 17 + 25?');

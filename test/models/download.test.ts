@@ -4,10 +4,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, tempModel } from '../helpers/tempModel';
 import { LocalModel } from '../../src/engine';
-import { installModel, isInstalled, MANIFEST } from '../../src/vscode/models/install';
-import { downloadFile, DownloadError } from '../../src/vscode/models/download';
-import type { HubEntry } from '../../src/vscode/models/catalog';
-import { sha256, startHubServer, type HubServer } from './hubServer';
+import { installModel, isInstalled, MANIFEST } from '../../src/models/install';
+import { downloadFile, DownloadError } from '../../src/models/download';
+import type { HubEntry } from '../../src/models/catalog';
+import { sha256, startHubServer, type HubServer } from '../vscode/hubServer';
 
 const REPO = 'test-org/tiny-reasoner';
 const REV = '0123abc';

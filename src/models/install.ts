@@ -7,10 +7,11 @@
  * the staging folder into the model folder; the checkpoint is deleted only after that succeeds.
  * Pure (no 'vscode').
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hubFileUrl, type CatalogFile, type HubEntry } from './catalog';
 import { downloadFile, DownloadError } from './download';
+import { readJsonFile } from '../engine/jsonFile';
 
 export interface InstallProgress {
   /** Downloading the files, or converting a downloaded checkpoint. */
@@ -170,12 +171,7 @@ export async function installModel(entry: HubEntry, opts: InstallOptions): Promi
 
 /** The shard files an index names, checked to be plain names beside it. */
 function shardsOf(indexFile: string): string[] {
-  let map: unknown;
-  try {
-    map = (JSON.parse(readFileSync(indexFile, 'utf8')) as { weight_map?: unknown }).weight_map;
-  } catch (e) {
-    throw new Error(`${indexFile}: not valid JSON (${(e as Error).message})`);
-  }
+  const map = (readJsonFile(indexFile) as { weight_map?: unknown } | null)?.weight_map;
   if (typeof map !== 'object' || map === null) throw new Error(`${indexFile}: no "weight_map"; the checkpoint's index is damaged`);
   const shards = [...new Set(Object.values(map))];
   for (const s of shards) {

@@ -10,14 +10,14 @@ import { tempDir, tempModel } from '../helpers/tempModel';
 import { writeHfCheckpoint } from '../helpers/hfCheckpoint';
 import { LocalModel } from '../../src/engine';
 import { convertCheckpoint } from '../../src/convert';
-import { installModel, isInstalled, MANIFEST, type InstallProgress } from '../../src/vscode/models/install';
-import { ConvertCancelled, childProcessConverter } from '../../src/vscode/models/convertProcess';
-import { parseCatalog, type HubEntry } from '../../src/vscode/models/catalog';
-import { startHubServer, type HubServer } from './hubServer';
+import { installModel, isInstalled, MANIFEST, type InstallProgress } from '../../src/models/install';
+import { ConvertCancelled, childProcessConverter } from '../../src/models/convertProcess';
+import { parseCatalog, type HubEntry } from '../../src/models/catalog';
+import { startHubServer, type HubServer } from '../vscode/hubServer';
 
 const REPO = 'test-org/tiny-checkpoint';
 const REV = 'main';
-const converter = childProcessConverter({ script: join(__dirname, '../../src/vscode/models/convertChild.ts'), execArgv: ['--import', 'tsx'] });
+const converter = childProcessConverter({ script: join(__dirname, '../../src/models/convertChild.ts'), execArgv: ['--import', 'tsx'] });
 
 /** As models/catalog.json writes a checkpoint entry (parsed, so the parser is exercised too). */
 const entry = (): HubEntry =>
@@ -77,7 +77,7 @@ describe('catalog checkpoints: download, then convert in a child process', () =>
     assert.equal(JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).convertedTo, 'q4');
     assert.deepEqual(readdirSync(join(storage, '.staging')), [], 'the downloaded checkpoint is removed once converted');
     const direct = join(tempDir(), 'direct');
-    await convertCheckpoint(ckpt, direct, { dtype: 'q4' });
+    await convertCheckpoint(ckpt, direct, { dtype: 'q4', quantizeHead: true });
     for (const f of ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'tokenizer.json']) assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(direct, f))), `${f} differs from a direct conversion`);
     const model = await LocalModel.load(dir, { device: 'cpu', dtype: 'q4', threads: 1 });
     try {

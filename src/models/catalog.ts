@@ -4,7 +4,7 @@
  * folder downloaded from a Hugging Face repository (or a mirror with the same paths).
  */
 import { readFileSync } from 'node:fs';
-import { CONVERT_DTYPES, type ConvertDtype } from '../../convert/dtypes';
+import { CONVERT_DTYPES, type ConvertDtype } from '../convert/dtypes';
 
 export interface CatalogFile {
   /** Path inside the repository and inside the model folder, '/'-separated. */

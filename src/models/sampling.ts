@@ -6,8 +6,7 @@
  * large model then gets no temperature at all: its API's own default applies. Pure (no
  * 'vscode').
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readGenerationConfig } from '../engine/modelFolder';
 
 export interface Sampling {
   temperature: number;
@@ -24,14 +23,7 @@ export const FALLBACK_SAMPLING = { temperature: 0.6, topP: 0.95 } as const;
 
 /** A model folder's own sampling defaults; {} when its generation_config.json has none. */
 export function folderSampling(dir: string): { temperature?: number; topP?: number } {
-  const file = join(dir, 'generation_config.json');
-  if (!existsSync(file)) return {};
-  let gen: Record<string, unknown>;
-  try {
-    gen = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)}); fix or delete it`);
-  }
+  const gen = readGenerationConfig(dir, 'fix or delete it').values;
   if (gen.do_sample === false) return { temperature: 0 };
   const num = (v: unknown, ok: (n: number) => boolean): number | undefined => (typeof v === 'number' && Number.isFinite(v) && ok(v) ? v : undefined);
   const temperature = num(gen.temperature, (t) => t >= 0);
@@ -43,7 +35,7 @@ export function folderSampling(dir: string): { temperature?: number; topP?: numb
 export function smallSampling(set: { temperature: number | null; topP: number | null }, dir: string): Sampling {
   const own = set.temperature !== null && set.topP !== null ? {} : folderSampling(dir);
   const from = (user: number | null, model: number | undefined, fallback: number, name: string): [number, string] =>
-    user !== null ? [user, `splitreason.${name}`] : model !== undefined ? [model, join(dir, 'generation_config.json')] : [fallback, 'the default'];
+    user !== null ? [user, `splitreason.${name}`] : model !== undefined ? [model, readGenerationConfig(dir).file] : [fallback, 'the default'];
   const [temperature, tSource] = from(set.temperature, own.temperature, FALLBACK_SAMPLING.temperature, 'temperature');
   const [topP, pSource] = from(set.topP, own.topP, FALLBACK_SAMPLING.topP, 'topP');
   return { temperature, topP, source: tSource === pSource ? tSource : `${tSource} (top-p: ${pSource})` };

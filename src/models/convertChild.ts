@@ -4,7 +4,8 @@
  * Protocol over the IPC channel: the parent sends one ConvertRequest, then may send {abort: true};
  * the child sends {progress} messages and ends with {done} or {error}, then exits.
  */
-import { convertCheckpoint, ConvertError, type ConvertDtype, type ConvertProgress } from '../../convert';
+import { convertCheckpoint, ConvertError, type ConvertDtype, type ConvertProgress } from '../convert';
+import { isQuantized } from '../convert/dtypes';
 
 export interface ConvertRequest {
   hfDir: string;
@@ -31,6 +32,8 @@ process.once('message', async (m: unknown) => {
   try {
     const r = await convertCheckpoint(req.hfDir, req.outDir, {
       dtype: req.dtype,
+      // an int4 head: at 1.5B the float head is a third of the bytes each token reads (README, benchmark)
+      quantizeHead: isQuantized(req.dtype),
       signal: abort.signal,
       onProgress: (p) => {
         // a few messages a second are plenty for a progress bar

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sanitizeEvent } from '../../webview/trace/sanitize';
+import { parseTraceEvent } from '../../src/split/traceEvent';
+import { DONE_REASONS, SEGMENT_END_REASONS } from '../../src/split/events';
+
+/** The checked event, or null when the input is not one. */
+const sanitizeEvent = (x: unknown) => parseTraceEvent(x).event ?? null;
 
 test('valid events come back field by field, unknown fields dropped', () => {
   assert.deepEqual(sanitizeEvent({ type: 'segment', id: 3, source: 'big', trigger: 'learned', onmouseover: 'x' }), {
@@ -42,4 +46,19 @@ test('missing or non-finite numbers become 0, a non-string answer becomes null',
     costEstimate: 0,
   });
   assert.deepEqual(sanitizeEvent({ type: 'done', answer: 42, reason: 'eos' }), { type: 'done', answer: null, reason: 'eos' });
+});
+
+test('a rejected event says which field was wrong and what it should be', () => {
+  assert.equal(parseTraceEvent({ type: 'text', id: 1.5, text: 'x' }).error, '"text" event needs id as a whole number, got 1.5');
+  assert.equal(parseTraceEvent({ type: 'check', segment: 0, verdict: 'correct' }).error, '"check" event needs line as a string, got nothing');
+  assert.equal(parseTraceEvent({ type: 'done', reason: 'because' }).error, '"done" event: reason must be "eos", "max-tokens", "timeout", "cancelled" or "error", got "because"');
+  assert.match(parseTraceEvent({ type: 'html' }).error ?? '', /^unknown event type "html" \(expected one of start, segment, text, segmentEnd, stats, done, error, check\)$/);
+  assert.equal(parseTraceEvent([]).error, 'expected an event object');
+});
+
+test('every segment end reason and done reason is accepted', () => {
+  for (const reason of SEGMENT_END_REASONS) assert.equal(sanitizeEvent({ type: 'segmentEnd', id: 0, reason })?.type, 'segmentEnd', reason);
+  for (const reason of DONE_REASONS) assert.equal(sanitizeEvent({ type: 'done', answer: null, reason })?.type, 'done', reason);
+  // 'budget' was never emitted: a budget that runs out ends the solve with 'max-tokens'
+  assert.equal(sanitizeEvent({ type: 'segmentEnd', id: 0, reason: 'budget' }), null);
 });

@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hubFileUrl, loadCatalog, parseCatalog, type HubEntry } from '../../src/vscode/models/catalog';
-import { ModelNotDownloadedError, resolveModel, settingLabel } from '../../src/vscode/models/resolve';
-import { MANIFEST } from '../../src/vscode/models/install';
+import { hubFileUrl, loadCatalog, parseCatalog, type HubEntry } from '../../src/models/catalog';
+import { ModelNotDownloadedError, resolveModel, settingLabel } from '../../src/models/resolve';
+import { MANIFEST } from '../../src/models/install';
 import { tempDir } from '../helpers/tempModel';
 
 const REPO_ROOT = join(__dirname, '../..');

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { Device, Dtype } from '../../engine/types';
+import type { Device, Dtype } from '../engine/types';
 import type { Catalog, CatalogEntry, HubEntry } from './catalog';
 import { installedFolder, isInstalled } from './install';
 

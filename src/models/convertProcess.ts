@@ -5,7 +5,7 @@
  * progress bar. Pure Node (no 'vscode').
  */
 import { fork } from 'node:child_process';
-import type { ConvertDtype } from '../../convert';
+import type { ConvertDtype } from '../convert';
 import type { ChildMessage, ConvertRequest } from './convertChild';
 import type { CheckpointConverter, ConvertStatus } from './install';
 

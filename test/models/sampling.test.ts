@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigTemperature, FALLBACK_SAMPLING, folderSampling, smallSampling } from '../../src/vscode/models/sampling';
+import { bigTemperature, FALLBACK_SAMPLING, folderSampling, smallSampling } from '../../src/models/sampling';
 
 /** A folder with this generation_config.json (none when `gen` is undefined). */
 function folder(gen?: unknown): string {
