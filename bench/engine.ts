@@ -145,16 +145,22 @@ async function bareRunner(o: EngineBenchOptions, kvType: 'float32' | 'float16'):
     ...(o.device === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(names.map((n) => [n, 'gpu-buffer' as const])) } : {}),
   });
   const loadMs = performance.now() - t0;
-  const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]) : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]));
+  const empty = () =>
+    kvType === 'float16'
+      ? new ort.Tensor('float16', new Uint16Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim])
+      : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
   const feeds = (ids: number[], past: number, kv?: ort.InferenceSession.OnnxValueMapType) => {
     const f: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(past + i)), [1, ids.length]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
+        [1, ids.length],
+      ),
     };
     for (let i = 0; i < cfg.num_hidden_layers; i++)
-      for (const k of ['key', 'value'])
-        f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty();
+      for (const k of ['key', 'value']) f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty();
     return f;
   };
   const presents = session.outputNames.filter((n) => n.startsWith('present.'));
@@ -209,9 +215,19 @@ export async function runEngineBench(o: EngineBenchOptions): Promise<EngineBench
   } finally {
     for (const runner of Object.values(runners)) await runner?.close();
   }
-  const med = (xs: Speed[]): Speed => ({ prefill: median(xs.map((x) => x.prefill)), decode: median(xs.map((x) => x.decode)), ttft: median(xs.map((x) => x.ttft)) });
+  const med = (xs: Speed[]): Speed => ({
+    prefill: median(xs.map((x) => x.prefill)),
+    decode: median(xs.map((x) => x.decode)),
+    ttft: median(xs.map((x) => x.ttft)),
+  });
   const loadMs = Object.fromEntries(Object.entries(runners).flatMap(([k, r]) => (r ? [[k, r.loadMs]] : [])));
-  return { engine: med(samples.engine), transformers: runners.transformers ? med(samples.transformers) : undefined, bare: med(samples.bare), loadMs, engineRss };
+  return {
+    engine: med(samples.engine),
+    transformers: runners.transformers ? med(samples.transformers) : undefined,
+    bare: med(samples.bare),
+    loadMs,
+    engineRss,
+  };
 }
 
 /** The physical limit of decoding: the bytes a token reads against the bandwidth measured in the same run. */

@@ -50,11 +50,18 @@ export async function engine15bBench(b: Bench15bOptions, log: (s: string) => voi
   log(
     `weights: ${(weights.totalBytes / 1e9).toFixed(3)} GB in the file, ${(weights.perTokenBytes / 1e9).toFixed(3)} GB read per token (gathered tables left out: ${Object.keys(weights.gathered).join(', ')})`,
   );
-  log(`ops: ${Object.entries(weights.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  log(
+    `ops: ${Object.entries(weights.ops)
+      .sort((a, b) => b[1] - a[1])
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')}`,
+  );
   const before = await measureBandwidth(threads);
   const opts: EngineBenchOptions = { dir, device, dtype, context: 512, decode: 128, threads, repeats };
   const result = await runEngineBench(opts);
   const after = await measureBandwidth(threads);
-  log(`memory bandwidth on ${threads} threads: ${(before.bytesPerSecond / 1e9).toFixed(1)} GB/s before, ${(after.bytesPerSecond / 1e9).toFixed(1)} GB/s after (the higher is the limit)`);
+  log(
+    `memory bandwidth on ${threads} threads: ${(before.bytesPerSecond / 1e9).toFixed(1)} GB/s before, ${(after.bytesPerSecond / 1e9).toFixed(1)} GB/s after (the higher is the limit)`,
+  );
   log(formatEngineBench('1.5b', opts, result, { perTokenBytes: weights.perTokenBytes, bytesPerSecond: Math.max(before.bytesPerSecond, after.bytesPerSecond) }));
 }

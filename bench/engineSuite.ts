@@ -41,4 +41,3 @@ export async function engineBench(args: string[], log: (s: string) => void): Pro
     log(formatEngineBench(name, opts, await runEngineBench(opts)));
   }
 }
-

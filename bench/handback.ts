@@ -21,8 +21,19 @@ export interface HandbackBenchResult {
   reference: { evaluations: number; runs: number; ms: number };
 }
 
-export async function runHandbackBench(model: LocalModel, traces: HandbackTrace[], close: number[], opts: { chunk: number; rollout: number }): Promise<HandbackBenchResult> {
-  const r: HandbackBenchResult = { traces: traces.length, handbacks: 0, agree: 0, onePass: { evaluations: 0, runs: 0, ms: 0 }, reference: { evaluations: 0, runs: 0, ms: 0 } };
+export async function runHandbackBench(
+  model: LocalModel,
+  traces: HandbackTrace[],
+  close: number[],
+  opts: { chunk: number; rollout: number },
+): Promise<HandbackBenchResult> {
+  const r: HandbackBenchResult = {
+    traces: traces.length,
+    handbacks: 0,
+    agree: 0,
+    onePass: { evaluations: 0, runs: 0, ms: 0 },
+    reference: { evaluations: 0, runs: 0, ms: 0 },
+  };
   for (const t of traces) {
     // one pass: the tokens arrive in chunks, as a stream would deliver them
     const a = await model.generator();

@@ -28,4 +28,3 @@ export async function handbackBench(log: (s: string) => void, opts = { chunk: 4,
     await model.dispose();
   }
 }
-

@@ -21,13 +21,23 @@ interface ProfileEvent {
 export async function profileDecode(dir: string, dtype: Dtype, threads: number, steps: number, context = 128): Promise<string> {
   const { config: cfg, onnxFile } = resolveModelFolder(dir, dtype);
   const prefix = join(tmpdir(), `splitreason-profile-${process.pid}`);
-  const session = await ort.InferenceSession.create(onnxFile, { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, enableProfiling: true, profileFilePrefix: prefix });
+  const session = await ort.InferenceSession.create(onnxFile, {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    enableProfiling: true,
+    profileFilePrefix: prefix,
+  });
   const kvHalf = session.inputNames.some((n) => n.startsWith('past_key_values')) && dtype.endsWith('f16');
   const feeds = (ids: number[], past: number, kv?: ort.InferenceSession.OnnxValueMapType) => {
     const f: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(past + i)), [1, ids.length]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
+        [1, ids.length],
+      ),
     };
     for (let i = 0; i < cfg.num_hidden_layers; i++)
       for (const k of ['key', 'value'])
@@ -38,7 +48,12 @@ export async function profileDecode(dir: string, dtype: Dtype, threads: number, 
             : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
     return f;
   };
-  let kv = await session.run(feeds(Array.from({ length: context }, (_, i) => 100 + i), 0));
+  let kv = await session.run(
+    feeds(
+      Array.from({ length: context }, (_, i) => 100 + i),
+      0,
+    ),
+  );
   const t = performance.now();
   for (let i = 0; i < steps; i++) kv = await session.run(feeds([65], context + i, kv));
   const wall = performance.now() - t;
@@ -60,8 +75,11 @@ export async function profileDecode(dir: string, dtype: Dtype, threads: number, 
     byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
     total += e.dur;
   }
-  const lines = [`${steps} decode steps at ${context} tokens of context, ${threads} threads: ${(wall / steps).toFixed(1)} ms a step (${(steps / (wall / 1000)).toFixed(1)} tok/s); kernel time by op:`];
-  for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`  ${op.padEnd(24)} ${(us / 1000 / steps).toFixed(2).padStart(8)} ms/step  ${((100 * us) / total).toFixed(1).padStart(5)} %`);
+  const lines = [
+    `${steps} decode steps at ${context} tokens of context, ${threads} threads: ${(wall / steps).toFixed(1)} ms a step (${(steps / (wall / 1000)).toFixed(1)} tok/s); kernel time by op:`,
+  ];
+  for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    lines.push(`  ${op.padEnd(24)} ${(us / 1000 / steps).toFixed(2).padStart(8)} ms/step  ${((100 * us) / total).toFixed(1).padStart(5)} %`);
   lines.push(`  kernels ${(total / 1000 / steps).toFixed(1)} ms/step of ${(wall / steps).toFixed(1)} ms wall (the rest: session overhead, feeds, copies)`);
   return lines.join('\n');
 }

@@ -145,10 +145,14 @@ const PAGE_BENCH = `async (events, samples, window_) => {
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/webview/katex/katex.min.css'))) {
-    throw new Error('dist/webview/katex is missing: run `npm run build` first (it copies KaTeX\'s stylesheet and fonts)');
+    throw new Error("dist/webview/katex is missing: run `npm run build` first (it copies KaTeX's stylesheet and fonts)");
   }
   const bundle = await build({
-    stdin: { contents: "import { TraceView } from './webview/render/traceView';\nObject.assign(globalThis, { SRBench: { TraceView } });", resolveDir: ROOT, loader: 'ts' },
+    stdin: {
+      contents: "import { TraceView } from './webview/render/traceView';\nObject.assign(globalThis, { SRBench: { TraceView } });",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
     bundle: true,
     write: false,
     format: 'iife',
@@ -186,9 +190,15 @@ async function main(): Promise<void> {
     const tenth = Math.max(1, Math.floor(w.length / 10));
     const first = mean(w.slice(0, tenth));
     const last = mean(w.slice(w.length - tenth));
-    console.log(`render bench: ${res.tokens} tokens (${events.length} events), ${res.elements} elements at the end; Chromium ${browser.version()} headless on this machine's CPU`);
-    console.log(`incremental  : ${incremental.toFixed(4)} ms/token (first 10 %: ${first.toFixed(4)}, last 10 %: ${last.toFixed(4)}, worst ${WINDOW}-token window: ${Math.max(...w).toFixed(4)})`);
-    console.log(`full render  : ${fullPerToken.toFixed(2)} ms/token (mean over ${res.full.length} prefixes, k:ms = ${res.full.map((f) => `${f.k}:${f.ms.toFixed(0)}`).join(' ')})`);
+    console.log(
+      `render bench: ${res.tokens} tokens (${events.length} events), ${res.elements} elements at the end; Chromium ${browser.version()} headless on this machine's CPU`,
+    );
+    console.log(
+      `incremental  : ${incremental.toFixed(4)} ms/token (first 10 %: ${first.toFixed(4)}, last 10 %: ${last.toFixed(4)}, worst ${WINDOW}-token window: ${Math.max(...w).toFixed(4)})`,
+    );
+    console.log(
+      `full render  : ${fullPerToken.toFixed(2)} ms/token (mean over ${res.full.length} prefixes, k:ms = ${res.full.map((f) => `${f.k}:${f.ms.toFixed(0)}`).join(' ')})`,
+    );
     console.log(`ratio        : ${(fullPerToken / incremental).toFixed(0)}x  (goal >= 10x)`);
     console.log(`growth       : incremental cost, last 10 % vs first 10 % of the trace: ${(last / first).toFixed(2)}x`);
   } finally {

@@ -40,7 +40,10 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
   // both sides collect garbage before each reading, so what is left is live memory (or native)
   process.env.SPLITREASON_ENGINE_EXEC_ARGV = `${process.env.SPLITREASON_ENGINE_EXEC_ARGV ?? ''} --expose-gc`;
   const root = packageRoot();
-  const problems = readFileSync(join(root, 'models', 'toy-small', 'eval-set.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).problem as string);
+  const problems = readFileSync(join(root, 'models', 'toy-small', 'eval-set.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).problem as string);
   const small = await LocalModel.load(join(root, 'models', 'toy-small'), { device: 'cpu', threads: 1 });
   const bigModel = await LocalModel.load(join(root, 'models', 'toy-big'), { device: 'cpu', threads: 1 });
   const big = new LocalProvider({ model: bigModel });
@@ -72,7 +75,14 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = { sol
     const ac = new AbortController();
     const cancel = i % o.cancelEvery === o.cancelEvery - 1;
     let events = 0;
-    for await (const e of solve({ problem: problems[i % problems.length], small, big, policy: { kind: POLICIES[i % POLICIES.length], seed: i }, budgets: { maxTokens: 400 }, signal: ac.signal })) {
+    for await (const e of solve({
+      problem: problems[i % problems.length],
+      small,
+      big,
+      policy: { kind: POLICIES[i % POLICIES.length], seed: i },
+      budgets: { maxTokens: 400 },
+      signal: ac.signal,
+    })) {
       if (cancel && ++events === 12) ac.abort();
       if (e.type === 'done') ends[e.reason] = (ends[e.reason] ?? 0) + 1;
     }

@@ -28,18 +28,20 @@ const entries = [
 ];
 
 mkdirSync('dist', { recursive: true });
-const jobs = entries.filter((e) => existsSync(e.in)).map(({ in: entry, out, ...opts }) =>
-  build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'warning',
-    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
-    ...opts,
-  }),
-);
+const jobs = entries
+  .filter((e) => existsSync(e.in))
+  .map(({ in: entry, out, ...opts }) =>
+    build({
+      entryPoints: [entry],
+      outfile: out,
+      bundle: true,
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+      loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+      ...opts,
+    }),
+  );
 await Promise.all(jobs);
 // KaTeX's stylesheet and fonts are served to the webview from the extension folder (CSP: no remote).
 if (existsSync('node_modules/katex/dist/katex.min.css')) {

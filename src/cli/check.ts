@@ -24,21 +24,34 @@ function readSolution(file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read the solution file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass an existing text file, one step a line`);
+    throw new UsageError(
+      `cannot read the solution file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass an existing text file, one step a line`,
+    );
   }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...SESSION_OPTIONS, problem: { type: 'string' }, solution: { type: 'string' }, json: { type: 'boolean' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...SESSION_OPTIONS,
+      problem: { type: 'string' },
+      solution: { type: 'string' },
+      json: { type: 'boolean' },
+      explain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(CHECK_HELP);
     return 0;
   }
-  if (!values.solution) throw new UsageError(`check needs --solution FILE, e.g. splitreason check --problem "Solve $2x + 3 = 11$." --solution work.md\n${CHECK_HELP}`);
+  if (!values.solution)
+    throw new UsageError(`check needs --solution FILE, e.g. splitreason check --problem "Solve $2x + 3 = 11$." --solution work.md\n${CHECK_HELP}`);
   const problem = (values.problem ?? '').trim();
   const steps = readSolution(values.solution);
   if (steps.length === 0) throw new UsageError(`the solution file ${values.solution} has no non-empty lines; write one step a line`);
@@ -50,7 +63,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
       const step = { type: 'step', index, verdict: c.verdict, ...(c.expected !== undefined ? { expected: c.expected } : {}), message: c.message };
       process.stdout.write(JSON.stringify(step) + '\n');
     });
-    const summary = { type: 'summary', steps: steps.length, correct: count('correct'), incorrect: count('incorrect'), unknown: count('unknown'), firstIncorrect: first < 0 ? null : first };
+    const summary = {
+      type: 'summary',
+      steps: steps.length,
+      correct: count('correct'),
+      incorrect: count('incorrect'),
+      unknown: count('unknown'),
+      firstIncorrect: first < 0 ? null : first,
+    };
     process.stdout.write(JSON.stringify(summary) + '\n');
   } else {
     const width = String(steps.length).length;
@@ -65,7 +85,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function explain(values: Parameters<typeof openSession>[0] & { json?: boolean }, problem: string, steps: string[], checks: StepCheck[], first: number): Promise<void> {
+async function explain(
+  values: Parameters<typeof openSession>[0] & { json?: boolean },
+  problem: string,
+  steps: string[],
+  checks: StepCheck[],
+  first: number,
+): Promise<void> {
   if (first < 0) {
     if (!values.json) process.stdout.write('Nothing to explain: no step was found wrong.\n');
     return;
@@ -78,7 +104,15 @@ async function explain(values: Parameters<typeof openSession>[0] & { json?: bool
   try {
     if (!values.json) process.stdout.write(`\nHint for step ${first + 1}:\n`);
     const writer = new TraceWriter((s) => process.stdout.write(s), !!process.stdout.isTTY && !process.env.NO_COLOR);
-    for await (const e of solve({ problem: hint, small: session.small, big: session.big, policy: policyFrom(values), budgets: budgetsFrom(values), prices: pricesFrom(values), signal: ac.signal })) {
+    for await (const e of solve({
+      problem: hint,
+      small: session.small,
+      big: session.big,
+      policy: policyFrom(values),
+      budgets: budgetsFrom(values),
+      prices: pricesFrom(values),
+      signal: ac.signal,
+    })) {
       if (values.json) process.stdout.write(JSON.stringify(e) + '\n');
       else writer.write(e);
     }

@@ -34,7 +34,12 @@ interface PolicyRun {
   bigSegments: number;
 }
 
-async function runPolicy(items: EvalItem[], session: Session, policy: PolicySpec, opts: { budgets: ReturnType<typeof budgetsFrom>; progress: (done: number, correct: number) => void }): Promise<PolicyRun> {
+async function runPolicy(
+  items: EvalItem[],
+  session: Session,
+  policy: PolicySpec,
+  opts: { budgets: ReturnType<typeof budgetsFrom>; progress: (done: number, correct: number) => void },
+): Promise<PolicyRun> {
   const t0 = performance.now();
   let correct = 0;
   let small = 0;
@@ -44,7 +49,13 @@ async function runPolicy(items: EvalItem[], session: Session, policy: PolicySpec
     const bigIds = new Set<number>();
     let answer: string | null = null;
     let stats: StatsEvent | undefined; // the last one carries the solve's totals
-    for await (const e of solve({ problem: items[i].problem, small: session.small, big: session.big, policy: { ...policy, seed: (policy.seed ?? 0) + i }, budgets: opts.budgets })) {
+    for await (const e of solve({
+      problem: items[i].problem,
+      small: session.small,
+      big: session.big,
+      policy: { ...policy, seed: (policy.seed ?? 0) + i },
+      budgets: opts.budgets,
+    })) {
       if (e.type === 'segment' && e.source === 'big') bigIds.add(e.id);
       else if (e.type === 'segmentEnd' && bigIds.has(e.id) && e.tokens > 0) bigSegments++;
       else if (e.type === 'stats') stats = e;
@@ -96,7 +107,14 @@ export function formatTable(rows: EvalRow[]): string {
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...SESSION_OPTIONS, set: { type: 'string' }, policies: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...SESSION_OPTIONS,
+      set: { type: 'string' },
+      policies: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(EVAL_HELP);
@@ -117,7 +135,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     let learned: PolicyRun | undefined;
     for (const kind of order) {
       const policy: PolicySpec = { ...base, kind };
-      if (kind === 'random' && learned) policy.ratio = matchedRatio(learned.row.offloadFraction, learned.bigSegments ? learned.row.bigTokens / learned.bigSegments : 0);
+      if (kind === 'random' && learned)
+        policy.ratio = matchedRatio(learned.row.offloadFraction, learned.bigSegments ? learned.row.bigTokens / learned.bigSegments : 0);
       const progress = progressBar(kind, items.length);
       const run = await runPolicy(items, session, policy, { budgets, progress });
       if (kind === 'learned') learned = run;

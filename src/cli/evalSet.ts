@@ -33,7 +33,11 @@ export function readEvalSet(file: string): EvalItem[] {
 /** `\boxed{3,913}` vs 3913, `-12` vs `−12`, `$7$` vs 7. */
 export function sameAnswer(got: string | null, expected: string): boolean {
   if (got === null) return false;
-  const norm = (s: string) => s.replace(/[\s$,]/g, '').replace(/\\!/g, '').replace(/−/g, '-');
+  const norm = (s: string) =>
+    s
+      .replace(/[\s$,]/g, '')
+      .replace(/\\!/g, '')
+      .replace(/−/g, '-');
   const a = norm(got);
   const b = norm(expected);
   const na = Number(a);

@@ -66,7 +66,14 @@ export async function generateCommand(argv: string[]): Promise<number> {
     }
     const ms = performance.now() - t0;
     if (values.json) {
-      const out = { ids, text: tok.decode(ids), device: model.device, promptTokens: prompt.length, generatedTokens: ids.length, msPerToken: ids.length ? ms / ids.length : 0 };
+      const out = {
+        ids,
+        text: tok.decode(ids),
+        device: model.device,
+        promptTokens: prompt.length,
+        generatedTokens: ids.length,
+        msPerToken: ids.length ? ms / ids.length : 0,
+      };
       process.stdout.write(JSON.stringify(out) + '\n');
     } else {
       process.stdout.write(decoder.flush() + '\n');

@@ -22,7 +22,11 @@ const VERBS: Record<string, { run: Verb; summary: string }> = {
 
 export function usage(): string {
   const width = Math.max(...Object.keys(VERBS).map((v) => v.length));
-  return ['usage: splitreason <command> [options]   (splitreason <command> --help for details)', '', ...Object.entries(VERBS).map(([v, { summary }]) => `  ${v.padEnd(width)}  ${summary}`)].join('\n');
+  return [
+    'usage: splitreason <command> [options]   (splitreason <command> --help for details)',
+    '',
+    ...Object.entries(VERBS).map(([v, { summary }]) => `  ${v.padEnd(width)}  ${summary}`),
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

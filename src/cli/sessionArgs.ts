@@ -62,7 +62,10 @@ export function policyFrom(v: Values): PolicySpec {
     kind,
     threshold: numArg(v.threshold, 'threshold', undefined, 0),
     ratio: numArg(v.ratio, 'ratio', undefined, 0, 1),
-    words: v.cues?.split(',').map((w) => w.trim()).filter(Boolean),
+    words: v.cues
+      ?.split(',')
+      .map((w) => w.trim())
+      .filter(Boolean),
     seed: v.seed === undefined ? undefined : intArg(v.seed, 'seed', 0),
   };
 }

@@ -35,7 +35,8 @@ export interface Checkpoint {
 export class ConvertError extends Error {}
 
 export function readCheckpoint(dir: string): Checkpoint {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConvertError(`${dir} is not a folder; pass a Hugging Face checkpoint folder (config.json, tokenizer.json, *.safetensors).`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ConvertError(`${dir} is not a folder; pass a Hugging Face checkpoint folder (config.json, tokenizer.json, *.safetensors).`);
   const configFile = join(dir, 'config.json');
   if (!existsSync(configFile)) throw new ConvertError(`${dir} has no config.json; pass a Hugging Face checkpoint folder.`);
   const rawConfig = readJson(configFile) as Record<string, unknown>;
@@ -46,10 +47,13 @@ export function readCheckpoint(dir: string): Checkpoint {
 function modelConfig(raw: Record<string, unknown>, file: string): ModelConfig {
   const type = raw.model_type;
   if (!(ARCHITECTURES as readonly unknown[]).includes(type))
-    throw new ConvertError(`${file}: model_type '${String(type)}' is not supported; convert writes ${ARCHITECTURES.join(' and ')} decoders (Qwen2, Qwen2.5, DeepSeek-R1-Distill, Llama).`);
+    throw new ConvertError(
+      `${file}: model_type '${String(type)}' is not supported; convert writes ${ARCHITECTURES.join(' and ')} decoders (Qwen2, Qwen2.5, DeepSeek-R1-Distill, Llama).`,
+    );
   for (const key of ['hidden_size', 'num_hidden_layers', 'num_attention_heads', 'vocab_size', 'intermediate_size']) {
     const v = raw[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConvertError(`${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}.`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new ConvertError(`${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}.`);
   }
   const heads = raw.num_attention_heads as number;
   const config = {
@@ -59,7 +63,8 @@ function modelConfig(raw: Record<string, unknown>, file: string): ModelConfig {
     num_key_value_heads: (raw.num_key_value_heads as number | undefined) ?? heads,
     head_dim: (raw.head_dim as number | undefined) ?? (raw.hidden_size as number) / heads,
   } as ModelConfig;
-  if (!Number.isInteger(config.head_dim) || config.head_dim % 2) throw new ConvertError(`${file}: head_dim ${config.head_dim} must be an even integer (hidden_size / num_attention_heads or "head_dim").`);
+  if (!Number.isInteger(config.head_dim) || config.head_dim % 2)
+    throw new ConvertError(`${file}: head_dim ${config.head_dim} must be an even integer (hidden_size / num_attention_heads or "head_dim").`);
   return config;
 }
 
@@ -72,7 +77,8 @@ function readTensorDirectory(dir: string): Map<string, SourceTensor> {
     if (!index.weight_map || typeof index.weight_map !== 'object') throw new ConvertError(`${indexFile} has no "weight_map"; the index file is damaged.`);
     files = [...new Set(Object.values(index.weight_map))];
     for (const f of files) {
-      if (!existsSync(join(dir, f))) throw new ConvertError(`shard ${f} listed in model.safetensors.index.json is missing from ${dir}; download it and run again.`);
+      if (!existsSync(join(dir, f)))
+        throw new ConvertError(`shard ${f} listed in model.safetensors.index.json is missing from ${dir}; download it and run again.`);
     }
   } else if (existsSync(single)) {
     files = ['model.safetensors'];
@@ -123,12 +129,21 @@ function readRange(file: string, position: number, length: number): Buffer {
 /** The tensor, checked against the shape config.json implies and against the dtypes we read. */
 export function sourceTensor(ckpt: Checkpoint, name: string, dims: number[]): SourceTensor {
   const t = ckpt.tensors.get(name);
-  if (!t) throw new ConvertError(`the checkpoint has no tensor ${name}, which a ${ckpt.config.model_type} model with this config.json needs; is a shard missing from the index?`);
+  if (!t)
+    throw new ConvertError(
+      `the checkpoint has no tensor ${name}, which a ${ckpt.config.model_type} model with this config.json needs; is a shard missing from the index?`,
+    );
   if (t.shape.join('x') !== dims.join('x'))
-    throw new ConvertError(`tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${dims.join(', ')}]; the config.json does not belong to these weights.`);
+    throw new ConvertError(
+      `tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${dims.join(', ')}]; the config.json does not belong to these weights.`,
+    );
   const size = SOURCE_DTYPES[t.dtype];
-  if (!size) throw new ConvertError(`tensor ${name} is stored as ${t.dtype}; convert reads ${Object.keys(SOURCE_DTYPES).join(', ')} checkpoints (export the model in one of those).`);
-  if (t.end - t.start !== size * dims.reduce((a, b) => a * b, 1)) throw new ConvertError(`tensor ${name} in ${t.file} has ${t.end - t.start} bytes, not what its shape needs; the file is damaged, download it again.`);
+  if (!size)
+    throw new ConvertError(
+      `tensor ${name} is stored as ${t.dtype}; convert reads ${Object.keys(SOURCE_DTYPES).join(', ')} checkpoints (export the model in one of those).`,
+    );
+  if (t.end - t.start !== size * dims.reduce((a, b) => a * b, 1))
+    throw new ConvertError(`tensor ${name} in ${t.file} has ${t.end - t.start} bytes, not what its shape needs; the file is damaged, download it again.`);
   return t;
 }
 

@@ -72,7 +72,13 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   const model = g.finish(opsets, 'splitreason-convert').model;
   const jobs = weights.jobs;
   checkAllUsed(ckpt.tensors.keys(), new Set(jobs.map((j) => j.tensor.name)), config.tie_word_embeddings, ckpt.config.model_type);
-  const progress: ConvertProgress = { tensorsDone: 0, tensorsTotal: jobs.length, bytesDone: 0, bytesTotal: jobs.reduce((s, j) => s + j.tensor.end - j.tensor.start, 0), stage: 'plan' };
+  const progress: ConvertProgress = {
+    tensorsDone: 0,
+    tensorsTotal: jobs.length,
+    bytesDone: 0,
+    bytesTotal: jobs.reduce((s, j) => s + j.tensor.end - j.tensor.start, 0),
+    stage: 'plan',
+  };
   o.onProgress?.({ ...progress });
 
   await mkdir(dirname(outDir), { recursive: true });
@@ -86,7 +92,10 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
     for (const f of COPIED) if (existsSync(join(hfDir, f))) await copyFile(join(hfDir, f), join(tmp, f));
     const jsConfig = (ckpt.rawConfig['transformers.js_config'] ?? {}) as Record<string, unknown>;
     const external = { ...((jsConfig.use_external_data_format ?? {}) as Record<string, number>), [onnxName]: 1 };
-    await writeFile(join(tmp, 'config.json'), JSON.stringify({ ...ckpt.rawConfig, 'transformers.js_config': { ...jsConfig, use_external_data_format: external } }, null, 2));
+    await writeFile(
+      join(tmp, 'config.json'),
+      JSON.stringify({ ...ckpt.rawConfig, 'transformers.js_config': { ...jsConfig, use_external_data_format: external } }, null, 2),
+    );
     await writeFile(join(tmp, 'splitreason.json'), JSON.stringify(split, null, 2));
     checkAborted(o.signal);
     if (existsSync(outDir)) throw new ConvertError(`${outDir} appeared while converting; choose a new folder or remove it.`);
@@ -102,7 +111,13 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   return { outDir, onnxFile: join(outDir, 'onnx', onnxName), dtype: o.dtype, tags: split.tags, seconds: (performance.now() - started) / 1000 };
 }
 
-async function writeWeights(file: string, jobs: WeightJob[], totalBytes: number, progress: ConvertProgress, o: Required<Pick<ConvertOptions, 'onProgress'>> & ConvertOptions): Promise<void> {
+async function writeWeights(
+  file: string,
+  jobs: WeightJob[],
+  totalBytes: number,
+  progress: ConvertProgress,
+  o: Required<Pick<ConvertOptions, 'onProgress'>> & ConvertOptions,
+): Promise<void> {
   const fh = await open(file, 'w');
   try {
     progress.stage = 'weights';
@@ -140,8 +155,10 @@ function checkAborted(signal?: AbortSignal): void {
 function checkOptions(opts: ConvertOptions) {
   if (!CONVERT_DTYPES.includes(opts.dtype)) throw new ConvertError(`dtype '${String(opts.dtype)}' is not supported; use one of ${CONVERT_DTYPES.join(', ')}.`);
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
-  if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new ConvertError(`block size ${blockSize} must be a power of two ≥ 16 (32 is the usual choice).`);
+  if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0)
+    throw new ConvertError(`block size ${blockSize} must be a power of two ≥ 16 (32 is the usual choice).`);
   const accuracyLevel = opts.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
-  if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4) throw new ConvertError(`accuracy level ${accuracyLevel} must be an integer from 0 to 4.`);
+  if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4)
+    throw new ConvertError(`accuracy level ${accuracyLevel} must be an integer from 0 to 4.`);
   return { ...opts, blockSize, accuracyLevel, quantizeHead: opts.quantizeHead ?? false, onProgress: opts.onProgress ?? (() => {}) };
 }

@@ -55,7 +55,9 @@ export class StreamedWeights implements WeightSource {
   private matrix(g: GraphBuilder, t: SourceTensor, name: string, rows: number, cols: number, transpose: boolean): string {
     const half = isHalf(this.opts.dtype);
     const dims = transpose ? [cols, rows] : [rows, cols];
-    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, half ? ElemType.FLOAT16 : ElemType.FLOAT, dims]], (bytes) => [storeMatrix(bytes, t.dtype, rows, cols, { transpose, half })]);
+    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, half ? ElemType.FLOAT16 : ElemType.FLOAT, dims]], (bytes) => [
+      storeMatrix(bytes, t.dtype, rows, cols, { transpose, half }),
+    ]);
     return stored;
   }
 
@@ -106,7 +108,12 @@ export class StreamedWeights implements WeightSource {
       },
     );
     const a = half ? this.halfOf(g, x) : x;
-    const [y] = g.node('MatMulNBits', [a, packed, scales, zeroPoints], { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
+    const [y] = g.node(
+      'MatMulNBits',
+      [a, packed, scales, zeroPoints],
+      { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel },
+      { domain: 'com.microsoft' },
+    );
     return half ? g.op('Cast', [y], { to: ElemType.FLOAT }) : y;
   }
 

@@ -51,7 +51,10 @@ export class LocalModel {
     try {
       tokenizer = TextTokenizer.load(dir, folder.eosIds);
     } catch (e) {
-      await starting.then(({ engine }) => engine.terminate(), () => undefined);
+      await starting.then(
+        ({ engine }) => engine.terminate(),
+        () => undefined,
+      );
       throw e;
     }
     const { engine, info } = await starting;
@@ -132,7 +135,9 @@ async function start(request: LoadRequest, opts: StartOptions): Promise<{ engine
       }
       opts.log?.(`${device} passed its self-test`);
     }
-    opts.log?.(`loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`);
+    opts.log?.(
+      `loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`,
+    );
     return { engine, info };
   }
 }
@@ -225,10 +230,12 @@ export class Generator {
     );
     let finished = false;
     let failure: unknown;
-    call.done.then(
-      () => (finished = true),
-      (e) => ((failure = e), (finished = true)),
-    ).finally(() => wake?.());
+    call.done
+      .then(
+        () => (finished = true),
+        (e) => ((failure = e), (finished = true)),
+      )
+      .finally(() => wake?.());
     const cancel = () => this.engine.send({ op: 'cancel', target: call.id });
     opts.signal?.addEventListener('abort', cancel, { once: true });
     this.entropyNext = undefined;

@@ -21,12 +21,14 @@ export function onnxFileName(dtype: Dtype = 'fp32'): string {
 }
 
 export function resolveModelFolder(dir: string, dtype: Dtype = 'fp32'): ModelFolder {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`model folder ${dir} does not exist (expected config.json, tokenizer.json and onnx/model*.onnx inside)`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new Error(`model folder ${dir} does not exist (expected config.json, tokenizer.json and onnx/model*.onnx inside)`);
   const configFile = join(dir, 'config.json');
   if (!existsSync(configFile)) throw new Error(`${dir}: no config.json — not a model folder (see docs/ARCHITECTURE.md §2)`);
   const raw = readJson(configFile) as Partial<ModelConfig>;
   for (const key of REQUIRED) {
-    if (typeof raw[key] !== 'number' || !((raw[key] as number) > 0)) throw new Error(`${configFile}: "${key}" must be a positive number, got ${JSON.stringify(raw[key])}`);
+    if (typeof raw[key] !== 'number' || !((raw[key] as number) > 0))
+      throw new Error(`${configFile}: "${key}" must be a positive number, got ${JSON.stringify(raw[key])}`);
   }
   const heads = raw.num_attention_heads!;
   const config: ModelConfig = {

@@ -41,7 +41,10 @@ export function parseLatex(latex: string): MathJson | undefined {
 /** Is `a - b` symbolically zero after expanding and simplifying? false means "not shown", not "different". */
 export function symbolicallyEqual(a: MathJson, b: MathJson): boolean {
   try {
-    const diff = ce().box(['Expand', ['Subtract', boxable(a), boxable(b)]]).evaluate().simplify();
+    const diff = ce()
+      .box(['Expand', ['Subtract', boxable(a), boxable(b)]])
+      .evaluate()
+      .simplify();
     return diff.json === 0;
   } catch {
     return false;
@@ -51,7 +54,10 @@ export function symbolicallyEqual(a: MathJson, b: MathJson): boolean {
 /** The expanded, simplified form of an expression, as MathJSON (what a student's line was expected to be). */
 export function expand(e: MathJson): MathJson | undefined {
   try {
-    const r = ce().box(['Expand', boxable(e)]).evaluate().simplify().json as MathJson;
+    const r = ce()
+      .box(['Expand', boxable(e)])
+      .evaluate()
+      .simplify().json as MathJson;
     return hasError(r) ? undefined : r;
   } catch {
     return undefined;
@@ -61,7 +67,9 @@ export function expand(e: MathJson): MathJson | undefined {
 /** Solutions of `lhs = rhs` for one variable as MathJSON values; undefined when the CAS cannot solve it. Possibly incomplete: callers verify. */
 export function solveFor(lhs: MathJson, rhs: MathJson, variable: string): MathJson[] | undefined {
   try {
-    const roots = ce().box(['Equal', boxable(lhs), boxable(rhs)]).solve(variable);
+    const roots = ce()
+      .box(['Equal', boxable(lhs), boxable(rhs)])
+      .solve(variable);
     return roots && roots.length > 0 ? roots.map((r) => r.json as MathJson) : undefined;
   } catch {
     return undefined;

@@ -11,7 +11,14 @@ export type Comparison = 'equal' | 'different' | 'unsure';
 
 /** Sample values: small integers and fractions, fixed so a verdict never changes between runs. */
 const SAMPLES: readonly Rat[] = [
-  new Rat(7n, 3n), new Rat(-5n, 2n), new Rat(11n), new Rat(-13n, 7n), new Rat(3n, 5n), new Rat(17n, 4n), new Rat(-9n), new Rat(29n, 6n),
+  new Rat(7n, 3n),
+  new Rat(-5n, 2n),
+  new Rat(11n),
+  new Rat(-13n, 7n),
+  new Rat(3n, 5n),
+  new Rat(17n, 4n),
+  new Rat(-9n),
+  new Rat(29n, 6n),
 ];
 
 /** Assignments of sample values to the variables, a different rotation each time. */

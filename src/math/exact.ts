@@ -11,7 +11,10 @@ export class Rat {
   readonly d: bigint;
   constructor(n: bigint, d: bigint = 1n) {
     if (d === 0n) throw new RangeError('division by zero');
-    if (d < 0n) { n = -n; d = -d; }
+    if (d < 0n) {
+      n = -n;
+      d = -d;
+    }
     const g = gcd(n < 0n ? -n : n, d);
     this.n = g > 1n ? n / g : n;
     this.d = g > 1n ? d / g : d;
@@ -29,14 +32,30 @@ export class Rat {
     else if (e < 0) d *= 10n ** BigInt(-e);
     return new Rat(m[1] === '-' ? -n : n, d);
   }
-  add(o: Rat): Rat { return new Rat(this.n * o.d + o.n * this.d, this.d * o.d); }
-  sub(o: Rat): Rat { return new Rat(this.n * o.d - o.n * this.d, this.d * o.d); }
-  mul(o: Rat): Rat { return new Rat(this.n * o.n, this.d * o.d); }
-  div(o: Rat): Rat | undefined { return o.n === 0n ? undefined : new Rat(this.n * o.d, this.d * o.n); }
-  neg(): Rat { return new Rat(-this.n, this.d); }
-  isZero(): boolean { return this.n === 0n; }
-  equals(o: Rat): boolean { return this.n === o.n && this.d === o.d; }
-  toNumber(): number { return Number(this.n) / Number(this.d); }
+  add(o: Rat): Rat {
+    return new Rat(this.n * o.d + o.n * this.d, this.d * o.d);
+  }
+  sub(o: Rat): Rat {
+    return new Rat(this.n * o.d - o.n * this.d, this.d * o.d);
+  }
+  mul(o: Rat): Rat {
+    return new Rat(this.n * o.n, this.d * o.d);
+  }
+  div(o: Rat): Rat | undefined {
+    return o.n === 0n ? undefined : new Rat(this.n * o.d, this.d * o.n);
+  }
+  neg(): Rat {
+    return new Rat(-this.n, this.d);
+  }
+  isZero(): boolean {
+    return this.n === 0n;
+  }
+  equals(o: Rat): boolean {
+    return this.n === o.n && this.d === o.d;
+  }
+  toNumber(): number {
+    return Number(this.n) / Number(this.d);
+  }
   /** Integer power; undefined when the result would be absurdly large or divides by zero. */
   pow(k: bigint): Rat | undefined {
     if (k < 0n) return this.n === 0n ? undefined : new Rat(this.d, this.n).pow(-k);
@@ -49,7 +68,7 @@ export class Rat {
     if (decimal) {
       const digits = finiteDecimalDigits(this.d);
       if (digits !== undefined && digits <= 12) {
-        const scaled = (this.n < 0n ? -this.n : this.n) * 10n ** BigInt(digits) / this.d;
+        const scaled = ((this.n < 0n ? -this.n : this.n) * 10n ** BigInt(digits)) / this.d;
         const s = scaled.toString().padStart(digits + 1, '0');
         return `${this.n < 0n ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`;
       }
@@ -63,16 +82,28 @@ function gcd(a: bigint, b: bigint): bigint {
   return a || 1n;
 }
 
-
 function finiteDecimalDigits(d: bigint): number | undefined {
-  let twos = 0, fives = 0;
-  while (d % 2n === 0n) { d /= 2n; twos++; }
-  while (d % 5n === 0n) { d /= 5n; fives++; }
+  let twos = 0,
+    fives = 0;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    twos++;
+  }
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
   return d === 1n ? Math.max(twos, fives) : undefined;
 }
 
 function integerRoot(n: bigint, k: number): bigint | undefined {
-  if (n < 0n) return k % 2 === 1 ? (() => { const r = integerRoot(-n, k); return r === undefined ? undefined : -r; })() : undefined;
+  if (n < 0n)
+    return k % 2 === 1
+      ? (() => {
+          const r = integerRoot(-n, k);
+          return r === undefined ? undefined : -r;
+        })()
+      : undefined;
   if (n < 2n) return n;
   const r = BigInt(Math.round(Math.pow(Number(n), 1 / k)));
   for (const c of [r - 1n, r, r + 1n]) if (c >= 0n && c ** BigInt(k) === n) return c;
@@ -114,17 +145,27 @@ function exact(e: MathJson, env: Env): Rat | undefined {
   const v = all();
   if (!v || v.length === 0) return undefined;
   switch (head) {
-    case 'Add': return v.reduce((a, b) => a.add(b));
-    case 'Subtract': return v.length === 1 ? v[0].neg() : v.slice(1).reduce((a, b) => a.sub(b), v[0]);
-    case 'Negate': return v[0].neg();
-    case 'Multiply': return v.reduce((a, b) => a.mul(b));
-    case 'Delimiter': return v.length === 1 ? v[0] : undefined;
+    case 'Add':
+      return v.reduce((a, b) => a.add(b));
+    case 'Subtract':
+      return v.length === 1 ? v[0].neg() : v.slice(1).reduce((a, b) => a.sub(b), v[0]);
+    case 'Negate':
+      return v[0].neg();
+    case 'Multiply':
+      return v.reduce((a, b) => a.mul(b));
+    case 'Delimiter':
+      return v.length === 1 ? v[0] : undefined;
     case 'Rational':
-    case 'Divide': return v.length === 2 ? v[0].div(v[1]) : undefined;
-    case 'Square': return v[0].mul(v[0]);
-    case 'Abs': return v[0].n < 0n ? v[0].neg() : v[0];
-    case 'Sqrt': return ratRoot(v[0], 2);
-    case 'Root': return v.length === 2 && v[1].d === 1n && v[1].n > 0n && v[1].n < 64n ? ratRoot(v[0], Number(v[1].n)) : undefined;
+    case 'Divide':
+      return v.length === 2 ? v[0].div(v[1]) : undefined;
+    case 'Square':
+      return v[0].mul(v[0]);
+    case 'Abs':
+      return v[0].n < 0n ? v[0].neg() : v[0];
+    case 'Sqrt':
+      return ratRoot(v[0], 2);
+    case 'Root':
+      return v.length === 2 && v[1].d === 1n && v[1].n > 0n && v[1].n < 64n ? ratRoot(v[0], Number(v[1].n)) : undefined;
     case 'Power': {
       if (v.length !== 2) return undefined;
       const [b, k] = v;
@@ -132,7 +173,8 @@ function exact(e: MathJson, env: Env): Rat | undefined {
       if (k.d === 1n || !p) return p;
       return k.d < 64n ? ratRoot(p, Number(k.d)) : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -22,7 +22,8 @@ export interface Statement {
 const DELIMITED = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$((?:\\\$|[^$])+?)\$/g;
 
 /** Separators between statements inside math: implications, `\text{…}` words, spacing commands, commas, `or`. */
-const MATH_SEPARATOR = /\\(?:Rightarrow|Longrightarrow|implies|iff|Leftrightarrow|therefore|to|quad|qquad|lor|vee|text\{[^}]*\}|mathrm\{[^}]*\}|textrm\{[^}]*\})|⇒|→|⟹|∴|;|,(?![^{(]*[})])|\\\\/g;
+const MATH_SEPARATOR =
+  /\\(?:Rightarrow|Longrightarrow|implies|iff|Leftrightarrow|therefore|to|quad|qquad|lor|vee|text\{[^}]*\}|mathrm\{[^}]*\}|textrm\{[^}]*\})|⇒|→|⟹|∴|;|,(?![^{(]*[})])|\\\\/g;
 
 /** A word of two or more letters not part of a LaTeX command is prose; it ends a plain-text math run. */
 const PROSE_SEPARATOR = /(?<![\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])|[:;!?]|,\s|\.(?=\s|$)|⇒|→|⟹|∴/g;

@@ -15,7 +15,9 @@ export interface HintRequest {
 
 export function hintProblem(r: HintRequest): string {
   const shown = r.steps.slice(0, r.index + 1).map((s, i) => `Step ${i + 1}: ${s}`);
-  const found = r.check.expected ? `A computer algebra system found it wrong: ${r.check.message} (expected ${r.check.expected})` : `A computer algebra system found it wrong: ${r.check.message}`;
+  const found = r.check.expected
+    ? `A computer algebra system found it wrong: ${r.check.message} (expected ${r.check.expected})`
+    : `A computer algebra system found it wrong: ${r.check.message}`;
   return [
     `A student is working on this problem: ${r.problem || '(no problem text given)'}`,
     `Their work so far:`,

@@ -71,7 +71,9 @@ function formatValue(r: Rat, decimal: boolean): string {
 function formatSolutions(variable: string, values: Rat[]): string {
   if (values.length === 0) return 'no solution';
   return [...values]
-    .sort((a, b) => (a.sub(b).n < 0n ? -1 : 1)).map((v) => `${variable} = ${v.toText()}`).join(' or ');
+    .sort((a, b) => (a.sub(b).n < 0n ? -1 : 1))
+    .map((v) => `${variable} = ${v.toText()}`)
+    .join(' or ');
 }
 
 /** Exact rational roots the CAS finds for `lhs = rhs`, each verified by substitution; undefined if it finds none or any root is not rational. */
@@ -185,7 +187,9 @@ export class SolutionChecker {
     else if (SIMPLIFY_VERBS.test(problem)) {
       this.mode = 'simplify';
       // "Expand (x+3)(x-5)": the expression a first `= …` line continues.
-      const lone = mathRuns(problem).map((p) => readExpr(p)).filter((e): e is Expr => !!e);
+      const lone = mathRuns(problem)
+        .map((p) => readExpr(p))
+        .filter((e): e is Expr => !!e);
       this.lastExpr = lone.at(-1);
     } else this.mode = 'unsure';
   }
@@ -262,11 +266,22 @@ export class SolutionChecker {
     const expected = complete ? formatSolutions(variable, roots) : undefined;
     for (const v of values) {
       if (satisfies(eq, variable, v) === false) {
-        return { verdict: 'incorrect', message: `${variable} = ${v.toText()} does not satisfy ${eq.text}${expected ? `; it gives ${expected}` : ''}.`, expected, falseFrom: start };
+        return {
+          verdict: 'incorrect',
+          message: `${variable} = ${v.toText()} does not satisfy ${eq.text}${expected ? `; it gives ${expected}` : ''}.`,
+          expected,
+          falseFrom: start,
+        };
       }
     }
     const missing = roots.find((r) => !values.some((v) => v.equals(r)));
-    if (missing) return { verdict: 'incorrect', message: `${eq.text} also has the solution ${variable} = ${missing.toText()}.`, expected: expected ?? `${variable} = ${missing.toText()}`, falseFrom: start };
+    if (missing)
+      return {
+        verdict: 'incorrect',
+        message: `${eq.text} also has the solution ${variable} = ${missing.toText()}.`,
+        expected: expected ?? `${variable} = ${missing.toText()}`,
+        falseFrom: start,
+      };
     if (complete && values.every((v) => satisfies(eq, variable, v) === true)) return { verdict: 'correct', message: `${text} solves ${eq.text}.` };
     return unknown(`${text} satisfies ${eq.text}, but the checker cannot tell whether solutions are missing.`);
   }
@@ -306,7 +321,12 @@ export class SolutionChecker {
         if (this.mode !== 'simplify' && !(continuation && i === 1)) return unknown(`The checker cannot tell what ${a.text} = ${b.text} claims.`);
         const e = expand(a.json);
         const expected = e !== undefined ? toLatex(e) : undefined;
-        return { verdict: 'incorrect', message: expected ? `${a.text} = ${expected}, not ${b.text}.` : `${a.text} ≠ ${b.text}.`, expected, falseFrom: s.parts[i].start };
+        return {
+          verdict: 'incorrect',
+          message: expected ? `${a.text} = ${expected}, not ${b.text}.` : `${a.text} ≠ ${b.text}.`,
+          expected,
+          falseFrom: s.parts[i].start,
+        };
       }
       equationVerdict = this.judgeEquation({ lhs: a, rhs: b, text: `${a.text} = ${b.text}` }, s.start);
       if (equationVerdict.verdict === 'incorrect') return equationVerdict;
@@ -333,7 +353,12 @@ export class SolutionChecker {
     const mine = ours.roots;
     for (const r of mine) {
       if (satisfies(before, v, r) === false) {
-        return { verdict: 'incorrect', message: `${eq.text} does not follow from ${before.text}: it gives ${formatSolutions(v, [r])}${expected ? `, the line before gives ${expected}` : ''}.`, expected, falseFrom: start };
+        return {
+          verdict: 'incorrect',
+          message: `${eq.text} does not follow from ${before.text}: it gives ${formatSolutions(v, [r])}${expected ? `, the line before gives ${expected}` : ''}.`,
+          expected,
+          falseFrom: start,
+        };
       }
     }
     for (const r of roots) {
@@ -346,8 +371,15 @@ export class SolutionChecker {
       const inBefore = satisfies(before, v, c);
       const inThis = satisfies(eq, v, c);
       if (inBefore === undefined || inThis === undefined || inBefore === inThis) continue;
-      const which = inBefore ? `${before.text} has the solution ${v} = ${c.toText()}, which ${eq.text} loses` : `${eq.text} has the solution ${v} = ${c.toText()}, which ${before.text} does not`;
-      return { verdict: 'incorrect', message: `${eq.text} does not follow from ${before.text}: ${which}.`, expected: expected ?? (inBefore ? `${v} = ${c.toText()}` : undefined), falseFrom: start };
+      const which = inBefore
+        ? `${before.text} has the solution ${v} = ${c.toText()}, which ${eq.text} loses`
+        : `${eq.text} has the solution ${v} = ${c.toText()}, which ${before.text} does not`;
+      return {
+        verdict: 'incorrect',
+        message: `${eq.text} does not follow from ${before.text}: ${which}.`,
+        expected: expected ?? (inBefore ? `${v} = ${c.toText()}` : undefined),
+        falseFrom: start,
+      };
     }
     if (old.complete && ours.complete && roots.length === mine.length && roots.every((r) => mine.some((m) => m.equals(r)))) {
       return { verdict: 'correct', message: `Same solutions as ${before.text} (${expected}).` };
@@ -358,7 +390,9 @@ export class SolutionChecker {
 
 /** Math without a relation in a text (the expression of "Expand (x+3)(x-5)"). */
 function mathRuns(text: string): Part[] {
-  return statements(text, true).filter((s) => s.parts.length === 1).map((s) => s.parts[0]);
+  return statements(text, true)
+    .filter((s) => s.parts.length === 1)
+    .map((s) => s.parts[0]);
 }
 
 /** Judges every non-empty line of a solution in order. */

@@ -86,7 +86,14 @@ export function parseCatalog(raw: unknown, source = 'catalog.json'): Catalog {
     seen.add(id);
     const role = e.role;
     if (role !== 'small' && role !== 'big' && role !== 'any') fail(`${at}.role`, 'must be "small", "big" or "any"');
-    const base = { id, title: str('title')!, role: role as EntryBase['role'], dtype: str('dtype', true), policy: str('policy', true), description: str('description', true) };
+    const base = {
+      id,
+      title: str('title')!,
+      role: role as EntryBase['role'],
+      dtype: str('dtype', true),
+      policy: str('policy', true),
+      description: str('description', true),
+    };
     if (e.kind === 'bundled') return { ...base, kind: 'bundled', folder: str('folder')! };
     if (e.kind !== 'hub') return fail(`${at}.kind`, 'must be "bundled" or "hub"');
     const repo = str('repo')!;
@@ -96,8 +103,13 @@ export function parseCatalog(raw: unknown, source = 'catalog.json'): Catalog {
     if (format !== 'onnx' && format !== 'safetensors') fail(`${at}.format`, 'must be "onnx" or "safetensors"');
     let convert: ConvertTargets | undefined;
     if (format === 'safetensors') {
-      const c = (typeof e.convert === 'object' && e.convert !== null ? e.convert : fail(`${at}.convert`, 'a safetensors entry must say what to convert to, e.g. {"cpu": "q4", "gpu": "q4f16"}')) as Record<string, unknown>;
-      for (const k of ['cpu', 'gpu']) if (!CONVERT_DTYPES.includes(c[k] as ConvertDtype)) fail(`${at}.convert.${k}`, `must be one of ${CONVERT_DTYPES.join(', ')}`);
+      const c = (
+        typeof e.convert === 'object' && e.convert !== null
+          ? e.convert
+          : fail(`${at}.convert`, 'a safetensors entry must say what to convert to, e.g. {"cpu": "q4", "gpu": "q4f16"}')
+      ) as Record<string, unknown>;
+      for (const k of ['cpu', 'gpu'])
+        if (!CONVERT_DTYPES.includes(c[k] as ConvertDtype)) fail(`${at}.convert.${k}`, `must be one of ${CONVERT_DTYPES.join(', ')}`);
       convert = { cpu: c.cpu as ConvertDtype, gpu: c.gpu as ConvertDtype };
     }
     const files = (e.files as unknown[]).map((f, j): CatalogFile => {

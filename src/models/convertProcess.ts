@@ -26,7 +26,8 @@ export function describeProgress(p: Extract<ChildMessage, { progress: unknown }>
   const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : null;
   const elapsed = (Date.now() - started) / 1000;
   const eta = fraction && fraction > 0.02 && fraction < 1 ? ` · ETA ${Math.ceil((elapsed * (1 - fraction)) / fraction)} s` : '';
-  const what = p.stage === 'plan' ? 'planning' : p.stage === 'files' ? 'writing files' : p.stage === 'done' ? 'done' : `tensor ${p.tensorsDone}/${p.tensorsTotal}`;
+  const what =
+    p.stage === 'plan' ? 'planning' : p.stage === 'files' ? 'writing files' : p.stage === 'done' ? 'done' : `tensor ${p.tensorsDone}/${p.tensorsTotal}`;
   return { fraction, message: `${what} · ${(p.bytesDone / MB).toFixed(0)}/${(p.bytesTotal / MB).toFixed(0)} MB${eta}` };
 }
 
@@ -37,7 +38,11 @@ export function childProcessConverter(o: ConvertProcessOptions): CheckpointConve
       if (signal?.aborted) return reject(new ConvertCancelled('conversion cancelled; nothing was written.'));
       const started = Date.now();
       // In VS Code process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
-      const child = fork(o.script, [], { execArgv: o.execArgv ?? [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = fork(o.script, [], {
+        execArgv: o.execArgv ?? [],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
       let outcome: ChildMessage | undefined;
@@ -65,7 +70,11 @@ export function childProcessConverter(o: ConvertProcessOptions): CheckpointConve
         }
         if (signal?.aborted) return reject(new ConvertCancelled('conversion cancelled; nothing was written.'));
         if (outcome && 'error' in outcome) return reject(new Error(outcome.error));
-        reject(new Error(`the converter stopped (${sig ? `signal ${sig}` : `exit code ${code}`}) before finishing${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`));
+        reject(
+          new Error(
+            `the converter stopped (${sig ? `signal ${sig}` : `exit code ${code}`}) before finishing${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          ),
+        );
       });
       child.send({ hfDir, outDir, dtype: dtype as ConvertDtype } satisfies ConvertRequest);
     });

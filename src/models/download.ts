@@ -68,14 +68,20 @@ export async function downloadFile(url: string, dest: string, expected: Expected
     } catch (e) {
       lastError = e;
       const retryable = e instanceof DownloadError ? e.kind === 'connection' : !opts.signal?.aborted;
-      if (opts.signal?.aborted) throw new DownloadError(`download of ${url} cancelled; ${existsSync(part) ? 'what arrived is kept and the next download resumes from it' : 'nothing was kept'}`, 'aborted');
+      if (opts.signal?.aborted)
+        throw new DownloadError(
+          `download of ${url} cancelled; ${existsSync(part) ? 'what arrived is kept and the next download resumes from it' : 'nothing was kept'}`,
+          'aborted',
+        );
       if (!retryable || attempt === attempts) break;
       const have = existsSync(part) ? statSync(part).size : 0;
       opts.log?.(`connection to ${url} broke (${(e as Error).message}); resuming at byte ${have} (attempt ${attempt + 1} of ${attempts})`);
       await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** (attempt - 1), 3000)));
     }
   }
-  throw lastError instanceof DownloadError ? lastError : new DownloadError(`download of ${url} failed: ${(lastError as Error)?.message ?? lastError}`, 'connection');
+  throw lastError instanceof DownloadError
+    ? lastError
+    : new DownloadError(`download of ${url} failed: ${(lastError as Error)?.message ?? lastError}`, 'connection');
 }
 
 async function attemptOnce(url: string, dest: string, part: string, expected: ExpectedFile, opts: DownloadOptions): Promise<void> {
@@ -104,7 +110,11 @@ async function attemptOnce(url: string, dest: string, part: string, expected: Ex
   }
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();
-    throw new DownloadError(`${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (splitreason.modelHubUrl) and the catalog entry`, res.status >= 500 ? 'connection' : 'http', res.status);
+    throw new DownloadError(
+      `${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (splitreason.modelHubUrl) and the catalog entry`,
+      res.status >= 500 ? 'connection' : 'http',
+      res.status,
+    );
   }
   if (res.status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
@@ -153,7 +163,15 @@ async function attemptOnce(url: string, dest: string, part: string, expected: Ex
   return finish(url, dest, part, size, sha256, hash, opts);
 }
 
-async function finish(url: string, dest: string, part: string, size: number | null, sha256: string | null, hash: Hash | undefined, opts: DownloadOptions): Promise<void> {
+async function finish(
+  url: string,
+  dest: string,
+  part: string,
+  size: number | null,
+  sha256: string | null,
+  hash: Hash | undefined,
+  opts: DownloadOptions,
+): Promise<void> {
   const have = statSync(part).size;
   if (size !== null && have !== size) {
     if (have < size) throw new DownloadError(`connection to ${url} ended after ${have} of ${size} bytes`, 'connection');

@@ -39,7 +39,12 @@ export interface ConvertStatus {
 }
 
 /** Converts a checkpoint folder into a model folder at `outDir` (which it creates); rejects on abort. */
-export type CheckpointConverter = (hfDir: string, outDir: string, dtype: string, opts: { signal?: AbortSignal; onProgress?: (s: ConvertStatus) => void }) => Promise<void>;
+export type CheckpointConverter = (
+  hfDir: string,
+  outDir: string,
+  dtype: string,
+  opts: { signal?: AbortSignal; onProgress?: (s: ConvertStatus) => void },
+) => Promise<void>;
 
 export interface InstallOptions {
   hubUrl: string;
@@ -157,7 +162,19 @@ export async function installModel(entry: HubEntry, opts: InstallOptions): Promi
   }
   writeFileSync(
     join(ready, MANIFEST),
-    JSON.stringify({ id: entry.id, repo: entry.repo, revision: entry.revision, hubUrl: opts.hubUrl, files, ...(dtype ? { convertedTo: dtype } : {}), installed: new Date().toISOString() }, null, 2),
+    JSON.stringify(
+      {
+        id: entry.id,
+        repo: entry.repo,
+        revision: entry.revision,
+        hubUrl: opts.hubUrl,
+        files,
+        ...(dtype ? { convertedTo: dtype } : {}),
+        installed: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
   );
   const old = `${target}.old-${Date.now()}`;
   if (existsSync(target)) renameSync(target, old);
@@ -175,7 +192,8 @@ function shardsOf(indexFile: string): string[] {
   if (typeof map !== 'object' || map === null) throw new Error(`${indexFile}: no "weight_map"; the checkpoint's index is damaged`);
   const shards = [...new Set(Object.values(map))];
   for (const s of shards) {
-    if (typeof s !== 'string' || !/^[\w.-]+\.safetensors$/.test(s)) throw new Error(`${indexFile}: shard name ${JSON.stringify(s)} is not a .safetensors file beside the index`);
+    if (typeof s !== 'string' || !/^[\w.-]+\.safetensors$/.test(s))
+      throw new Error(`${indexFile}: shard name ${JSON.stringify(s)} is not a .safetensors file beside the index`);
   }
   return shards as string[];
 }

@@ -66,7 +66,8 @@ export function resolveModel(setting: string, dtype: Dtype | 'auto', ctx: Resolv
     let dir: string;
     if (entry.kind === 'bundled') {
       dir = join(ctx.extensionPath, ...entry.folder.split('/'));
-      if (!existsSync(dir)) throw new Error(`the bundled model "${entry.id}" is missing from the extension (${dir}); reinstall SplitReason or choose another model`);
+      if (!existsSync(dir))
+        throw new Error(`the bundled model "${entry.id}" is missing from the extension (${dir}); reinstall SplitReason or choose another model`);
     } else {
       if (!isInstalled(ctx.storageDir, entry.id)) throw new ModelNotDownloadedError(entry);
       dir = installedFolder(ctx.storageDir, entry.id);

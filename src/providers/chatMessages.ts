@@ -23,16 +23,22 @@ export const INSTRUCT_SYSTEM =
   'Write only the next step of that reasoning, continuing exactly where it stops, in the same style. ' +
   'Do not repeat what is already written, do not restate the problem, and do not summarise.';
 
-const TEXT_SYSTEM =
-  'Continue the given text exactly where it stops, in the same style. Write only the continuation; do not repeat the text.';
+const TEXT_SYSTEM = 'Continue the given text exactly where it stops, in the same style. Write only the continuation; do not repeat the text.';
 
 export function chatBody(req: ContinueRequest, mode: ChatMode): { messages: ChatMessageOut[]; extra: Record<string, unknown> } {
   const problem = req.chat?.problem;
   const reasoning = req.chat ? req.chat.reasoning : req.prompt;
   if (mode === 'instruct') {
-    const messages: ChatMessageOut[] = problem === undefined
-      ? [{ role: 'system', content: TEXT_SYSTEM }, { role: 'user', content: reasoning }]
-      : [{ role: 'system', content: INSTRUCT_SYSTEM }, { role: 'user', content: `Problem:\n${problem}\n\nReasoning so far:\n${reasoning}` }];
+    const messages: ChatMessageOut[] =
+      problem === undefined
+        ? [
+            { role: 'system', content: TEXT_SYSTEM },
+            { role: 'user', content: reasoning },
+          ]
+        : [
+            { role: 'system', content: INSTRUCT_SYSTEM },
+            { role: 'user', content: `Problem:\n${problem}\n\nReasoning so far:\n${reasoning}` },
+          ];
     return { messages, extra: {} };
   }
   const user: ChatMessageOut = problem === undefined ? { role: 'user', content: TEXT_SYSTEM } : { role: 'user', content: problem };

@@ -55,13 +55,18 @@ export function toProviderError(e: unknown, where: string, model: string): Provi
     const said = serverMessage(e);
     const base = { kind: 'http' as const, status, cause: e };
     if (status === 401 || status === 403) {
-      return new ProviderError(`API key rejected by ${where} (HTTP ${status}: ${said}): set it with 'SplitReason: Set API Key'`, { ...base, retryable: false, fixNeeded: true });
+      return new ProviderError(`API key rejected by ${where} (HTTP ${status}: ${said}): set it with 'SplitReason: Set API Key'`, {
+        ...base,
+        retryable: false,
+        fixNeeded: true,
+      });
     }
     if (status === 404) {
-      return new ProviderError(
-        `${where} answered 404 for model '${model}' (${said}): check the model name, and that the base URL ends in /v1`,
-        { ...base, retryable: false, fixNeeded: true },
-      );
+      return new ProviderError(`${where} answered 404 for model '${model}' (${said}): check the model name, and that the base URL ends in /v1`, {
+        ...base,
+        retryable: false,
+        fixNeeded: true,
+      });
     }
     if (retryableStatus(status)) {
       const retryAfterMs = parseRetryAfter(e.headers);

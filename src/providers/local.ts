@@ -47,7 +47,11 @@ export class LocalProvider implements BigModelProvider {
       try {
         model = await LocalModel.load(s.modelDir, { device: s.device ?? 'auto', dtype: s.dtype, threads: s.threads, log: s.log });
       } catch (e) {
-        throw new ProviderError(`cannot load the local large model from ${s.modelDir}: ${(e as Error).message}`, { kind: 'config', retryable: false, cause: e });
+        throw new ProviderError(`cannot load the local large model from ${s.modelDir}: ${(e as Error).message}`, {
+          kind: 'config',
+          retryable: false,
+          cause: e,
+        });
       }
       return { model, gen: new CachedGenerator(await model.generator(), () => model.generator()) };
     })();

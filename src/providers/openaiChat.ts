@@ -25,7 +25,13 @@ export class OpenAIChatProvider implements BigModelProvider {
 
   continue(req: ContinueRequest): AsyncGenerator<ProviderChunk> {
     const { messages, extra } = chatBody(req, this.mode);
-    const body = { model: this.settings.model, messages, stream: true as const, ...samplingFields(req), ...extra } as OpenAI.ChatCompletionCreateParamsStreaming;
+    const body = {
+      model: this.settings.model,
+      messages,
+      stream: true as const,
+      ...samplingFields(req),
+      ...extra,
+    } as OpenAI.ChatCompletionCreateParamsStreaming;
     return this.requests.stream(req, { where: this.client.baseURL, model: this.settings.model, usage: this.totals }, (withUsage, signal) =>
       this.client.chat.completions.create(withUsage ? { ...body, stream_options: { include_usage: true } } : body, { signal }),
     );

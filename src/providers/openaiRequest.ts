@@ -31,7 +31,11 @@ export class StreamedRequests {
    * Streams one request; `open(withUsage, signal)` starts it. Stopping the iteration aborts the
    * HTTP request at once.
    */
-  async *stream(req: ContinueRequest, target: Omit<StreamTarget, 'signal'>, open: (withUsage: boolean, signal: AbortSignal) => APIPromise<unknown>): AsyncGenerator<ProviderChunk> {
+  async *stream(
+    req: ContinueRequest,
+    target: Omit<StreamTarget, 'signal'>,
+    open: (withUsage: boolean, signal: AbortSignal) => APIPromise<unknown>,
+  ): AsyncGenerator<ProviderChunk> {
     const { controller, release } = linkedAbort(req.signal);
     const t = { ...target, signal: req.signal };
     try {

@@ -103,13 +103,16 @@ export function withRetry(inner: BigModelProvider, options: Partial<RetryOptions
       }
       const delayMs = retryDelay(failure, attempt, o);
       if (delayMs > o.maxDelayMs) {
-        throw new ProviderError(`${failure.message} (the server asks to wait ${Math.ceil(delayMs / 1000)} s, more than the ${Math.round(o.maxDelayMs / 1000)} s allowed)`, {
-          kind: failure.kind,
-          retryable: false,
-          status: failure.status,
-          retryAfterMs: failure.retryAfterMs,
-          cause: failure,
-        });
+        throw new ProviderError(
+          `${failure.message} (the server asks to wait ${Math.ceil(delayMs / 1000)} s, more than the ${Math.round(o.maxDelayMs / 1000)} s allowed)`,
+          {
+            kind: failure.kind,
+            retryable: false,
+            status: failure.status,
+            retryAfterMs: failure.retryAfterMs,
+            cause: failure,
+          },
+        );
       }
       o.onRetry?.({ attempt, error: failure, delayMs, resumedChars: text.length });
       try {

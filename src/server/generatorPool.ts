@@ -38,7 +38,9 @@ export class GeneratorPool {
       return new CachedGenerator(await this.model.generator(), () => this.model.generator());
     }
     if (this.waiting.length >= this.maxWaiting) {
-      throw new HttpError(429, `the server is busy: ${this.waiting.length} requests are waiting; retry later`, 'rate_limit_error', null, 'queue_full', { 'retry-after': '1' });
+      throw new HttpError(429, `the server is busy: ${this.waiting.length} requests are waiting; retry later`, 'rate_limit_error', null, 'queue_full', {
+        'retry-after': '1',
+      });
     }
     return new Promise<CachedGenerator>((resolve, reject) => {
       const w: Waiter = { promptIds, resolve, reject };

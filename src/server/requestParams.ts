@@ -27,7 +27,10 @@ function optNumber(body: Body, name: string, min: number, max: number, minExclus
   const v = body[name];
   if (!present(v)) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v > max || (minExclusive ? v <= min : v < min)) {
-    throw badRequest(`'${name}' must be a number ${minExclusive ? 'above' : 'from'} ${min} ${minExclusive ? 'up ' : ''}to ${max}, got ${JSON.stringify(v)}`, name);
+    throw badRequest(
+      `'${name}' must be a number ${minExclusive ? 'above' : 'from'} ${min} ${minExclusive ? 'up ' : ''}to ${max}, got ${JSON.stringify(v)}`,
+      name,
+    );
   }
   return v;
 }

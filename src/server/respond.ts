@@ -31,7 +31,11 @@ export function planTokens(model: LocalModel, job: Job): number {
   const n = job.promptIds.length;
   if (n === 0) throw badRequest('the prompt is empty', job.endpoint === 'chat' ? 'messages' : 'prompt');
   if (n >= context) {
-    throw badRequest(`the prompt is ${n} tokens; this model's context holds ${context}`, job.endpoint === 'chat' ? 'messages' : 'prompt', 'context_length_exceeded');
+    throw badRequest(
+      `the prompt is ${n} tokens; this model's context holds ${context}`,
+      job.endpoint === 'chat' ? 'messages' : 'prompt',
+      'context_length_exceeded',
+    );
   }
   const room = context - n;
   const asked = job.params.maxTokens ?? (job.endpoint === 'completion' ? 16 : room);
@@ -55,7 +59,17 @@ export async function respond(model: LocalModel, pool: GeneratorPool, job: Job, 
   const head = { id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model: job.modelName };
   const chunk = (text: string | undefined, finish: FinishReason | null, role = false) =>
     chat
-      ? { ...head, choices: [{ index: 0, delta: { ...(role ? { role: 'assistant' } : {}), ...(text !== undefined ? { content: text } : {}) }, logprobs: null, finish_reason: finish }] }
+      ? {
+          ...head,
+          choices: [
+            {
+              index: 0,
+              delta: { ...(role ? { role: 'assistant' } : {}), ...(text !== undefined ? { content: text } : {}) },
+              logprobs: null,
+              finish_reason: finish,
+            },
+          ],
+        }
       : { ...head, choices: [{ index: 0, text: text ?? '', logprobs: null, finish_reason: finish }] };
 
   const summary = (r: TextResult): JobSummary => ({
@@ -65,7 +79,14 @@ export async function respond(model: LocalModel, pool: GeneratorPool, job: Job, 
     finishReason: signal.aborted ? 'aborted' : r.finishReason,
   });
   try {
-    const run = generateText(model, gen, { promptIds: job.promptIds, maxTokens, stop: job.params.stop, sampler: job.params.sampler, signal, ignoreEos: job.params.ignoreEos });
+    const run = generateText(model, gen, {
+      promptIds: job.promptIds,
+      maxTokens,
+      stop: job.params.stop,
+      sampler: job.params.sampler,
+      signal,
+      ignoreEos: job.params.ignoreEos,
+    });
     if (job.params.stream) {
       const sse = new SseWriter(res);
       if (chat) sse.send(chunk('', null, true));
@@ -84,7 +105,14 @@ export async function respond(model: LocalModel, pool: GeneratorPool, job: Job, 
     const choice = chat
       ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: r.value.finishReason }
       : { index: 0, text, logprobs: null, finish_reason: r.value.finishReason };
-    sendJson(res, 200, { id, object: chat ? 'chat.completion' : 'text_completion', created, model: job.modelName, choices: [choice], usage: usageBody(r.value) });
+    sendJson(res, 200, {
+      id,
+      object: chat ? 'chat.completion' : 'text_completion',
+      created,
+      model: job.modelName,
+      choices: [choice],
+      usage: usageBody(r.value),
+    });
     return summary(r.value);
   } catch (e) {
     gen.reset(); // the cache may hold a half-finished step

@@ -66,7 +66,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   function checkModel(name: string): void {
-    if (name !== modelName) throw new HttpError(404, `the model '${name}' does not exist: this server serves '${modelName}'`, 'invalid_request_error', 'model', 'model_not_found');
+    if (name !== modelName)
+      throw new HttpError(404, `the model '${name}' does not exist: this server serves '${modelName}'`, 'invalid_request_error', 'model', 'model_not_found');
   }
 
   async function generation(req: IncomingMessage, res: ServerResponse, endpoint: Job['endpoint']): Promise<void> {
@@ -83,7 +84,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (typeof prompt === 'string') promptIds = model.tokenizer.encode(prompt);
       else {
         const bad = prompt.find((t) => t >= model.config.vocab_size);
-        if (bad !== undefined) throw new HttpError(400, `token id ${bad} is outside the vocabulary (size ${model.config.vocab_size})`, 'invalid_request_error', 'prompt');
+        if (bad !== undefined)
+          throw new HttpError(400, `token id ${bad} is outside the vocabulary (size ${model.config.vocab_size})`, 'invalid_request_error', 'prompt');
         promptIds = prompt;
       }
     }
@@ -115,7 +117,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const allow = (m: string) => {
-      if (method !== m) throw new HttpError(405, `${method} is not allowed on ${path}: use ${m}`, 'invalid_request_error', null, 'method_not_allowed', { allow: m });
+      if (method !== m)
+        throw new HttpError(405, `${method} is not allowed on ${path}: use ${m}`, 'invalid_request_error', null, 'method_not_allowed', { allow: m });
     };
     if (path === '/health') {
       allow('GET');
@@ -140,7 +143,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       allow('POST');
       return generation(req, res, 'chat');
     }
-    throw new HttpError(404, `no such endpoint: ${method} ${path} (this server has /v1/models, /v1/completions, /v1/chat/completions)`, 'invalid_request_error', null, 'unknown_url');
+    throw new HttpError(
+      404,
+      `no such endpoint: ${method} ${path} (this server has /v1/models, /v1/completions, /v1/chat/completions)`,
+      'invalid_request_error',
+      null,
+      'unknown_url',
+    );
   }
 
   const server = http.createServer((req, res) => {

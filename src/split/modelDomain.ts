@@ -19,11 +19,13 @@ export function parseModelDomain(source: { file: string; raw: unknown } | undefi
   const { file, raw } = source;
   const d = (raw as { domain?: unknown } | null)?.domain;
   if (d === undefined) return null;
-  const bad = (what: string): Error => new Error(`${file}: "domain" ${what}; expected {"description": "…", "examples": ["…"], "pattern": "regular expression"}`);
+  const bad = (what: string): Error =>
+    new Error(`${file}: "domain" ${what}; expected {"description": "…", "examples": ["…"], "pattern": "regular expression"}`);
   if (typeof d !== 'object' || d === null || Array.isArray(d)) throw bad('must be an object');
   const { description, examples, pattern } = d as Record<string, unknown>;
   if (typeof description !== 'string' || !description.trim()) throw bad('needs a "description" string');
-  if (examples !== undefined && (!Array.isArray(examples) || !examples.every((x) => typeof x === 'string' && x.trim()))) throw bad('"examples" must be an array of problems (strings)');
+  if (examples !== undefined && (!Array.isArray(examples) || !examples.every((x) => typeof x === 'string' && x.trim())))
+    throw bad('"examples" must be an array of problems (strings)');
   if (pattern !== undefined && typeof pattern !== 'string') throw bad('"pattern" must be a string');
   let re: RegExp | null = null;
   if (typeof pattern === 'string') {

@@ -129,7 +129,9 @@ export class SolveContext {
     // checked here, before anything reaches onnxruntime, in words a user can act on
     const max = this.opts.small.config.max_position_embeddings;
     if (ids.length + 1 + this.tags.close.length > max) {
-      const what = resume.length ? `the problem and the reasoning so far take ${ids.length} tokens` : `the problem takes ${prompt.length} tokens with the chat template`;
+      const what = resume.length
+        ? `the problem and the reasoning so far take ${ids.length} tokens`
+        : `the problem takes ${prompt.length} tokens with the chat template`;
       throw new Error(`${what}, but the small model reads at most ${max} tokens: shorten the problem or choose a model with a longer context`);
     }
     await this.gen.append(ids);

@@ -40,7 +40,8 @@ export function parseSplitConfig(source: { file: string; raw: unknown } | undefi
     return v;
   };
   const cfg: SplitConfig = { openTag: str('openTag', OPEN_TAG), closeTag: str('closeTag', CLOSE_TAG), hint: str('hint', HINT_SENTENCE) };
-  if (!cfg.openTag || !cfg.closeTag || cfg.openTag === cfg.closeTag) throw new Error(`${file}: "openTag" and "closeTag" must be two different non-empty strings`);
+  if (!cfg.openTag || !cfg.closeTag || cfg.openTag === cfg.closeTag)
+    throw new Error(`${file}: "openTag" and "closeTag" must be two different non-empty strings`);
   if (raw.policy !== undefined) {
     if (!POLICY_KINDS.includes(raw.policy as PolicyKind)) throw new Error(`${file}: "policy" must be one of ${POLICY_KINDS.join(', ')}`);
     cfg.policy = raw.policy as PolicyKind;

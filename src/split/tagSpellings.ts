@@ -42,7 +42,8 @@ function build(tok: TextTokenizer, tag: string, vocabSize: number): TagSpellings
 function beginning(text: string, tag: string): { covered: number; lead: string } | undefined {
   const whole = text.indexOf(tag);
   if (whole >= 0) return { covered: tag.length, lead: text.slice(0, whole) };
-  for (let n = Math.min(text.length, tag.length - 1); n > 0; n--) if (text.endsWith(tag.slice(0, n))) return { covered: n, lead: text.slice(0, text.length - n) };
+  for (let n = Math.min(text.length, tag.length - 1); n > 0; n--)
+    if (text.endsWith(tag.slice(0, n))) return { covered: n, lead: text.slice(0, text.length - n) };
   return undefined;
 }
 

@@ -27,15 +27,18 @@ const segmentId = (x: unknown): x is number => Number.isSafeInteger(x);
 class Bad extends Error {}
 
 const got = (x: unknown) => (x === undefined ? 'nothing' : JSON.stringify(x));
-const words = (list: readonly string[]) => list.map((w) => JSON.stringify(w)).join(', ').replace(/, ([^,]*)$/, ' or $1');
+const words = (list: readonly string[]) =>
+  list
+    .map((w) => JSON.stringify(w))
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1');
 
 function need<T>(e: Fields, key: string, ok: (x: unknown) => x is T, what: string): T {
   const x = e[key];
   if (ok(x)) return x;
   throw new Bad(`"${String(e.type)}" event needs ${key} as ${what}, got ${got(x)}`);
 }
-const needId = (e: Fields, key: string) =>
-  need(e, key, segmentId, typeof e[key] === 'number' ? 'a whole number' : 'a number');
+const needId = (e: Fields, key: string) => need(e, key, segmentId, typeof e[key] === 'number' ? 'a whole number' : 'a number');
 function needOneOf<T extends string>(e: Fields, key: string, list: readonly T[]): T {
   const x = e[key];
   if (oneOf(list, x)) return x;

@@ -142,7 +142,9 @@ export function traceMarkdown(events: readonly TraceEvent[]): string {
   else parts.push(`**No final answer** (${done.reason}).`);
   if (stats) {
     const total = stats.smallTokens + stats.bigTokens;
-    parts.push(`<sub>SplitReason${start ? ` · ${proseMarkdown(start.smallModel)} + ${proseMarkdown(start.bigModel)}` : ''} · ${total} tokens, ${(stats.offloadFraction * 100).toFixed(1)} % offloaded</sub>`);
+    parts.push(
+      `<sub>SplitReason${start ? ` · ${proseMarkdown(start.smallModel)} + ${proseMarkdown(start.bigModel)}` : ''} · ${total} tokens, ${(stats.offloadFraction * 100).toFixed(1)} % offloaded</sub>`,
+    );
   }
   return parts.join('\n\n') + '\n';
 }

@@ -55,7 +55,10 @@ export class LineVerifier {
   /** the expression the problem asks to work out, when restatements are checked */
   private readonly expression?: string;
 
-  constructor(problem: string, private readonly options: VerifyOptions = {}) {
+  constructor(
+    problem: string,
+    private readonly options: VerifyOptions = {},
+  ) {
     this.checker = new SolutionChecker(problem);
     if (options.restatements ?? true) this.expression = loneArithmetic(problem)?.text;
   }
@@ -87,7 +90,10 @@ export class LineVerifier {
     if (!restated) return null;
     const check = new SolutionChecker('').check(`$${this.expression} = ${restated.text}$`);
     if (check.verdict !== 'incorrect') return null;
-    return { offset: restated.start, check: { ...check, message: `This restates the problem's ${this.expression}, but its value is not the same: ${check.message}` } };
+    return {
+      offset: restated.start,
+      check: { ...check, message: `This restates the problem's ${this.expression}, but its value is not the same: ${check.message}` },
+    };
   }
 }
 

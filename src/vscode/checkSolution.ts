@@ -57,7 +57,9 @@ export class SolutionCheck implements vscode.Disposable, vscode.CodeActionProvid
       return undefined;
     }
     const doc = editor.document;
-    const range = editor.selection.isEmpty ? new vscode.Range(0, 0, doc.lineCount, 0) : new vscode.Range(editor.selection.start.line, 0, editor.selection.end.line + 1, 0);
+    const range = editor.selection.isEmpty
+      ? new vscode.Range(0, 0, doc.lineCount, 0)
+      : new vscode.Range(editor.selection.start.line, 0, editor.selection.end.line + 1, 0);
     const given = typeof arg === 'object' && arg !== null ? (arg as CheckArgs).problem : undefined;
     const lines: { line: number; text: string }[] = [];
     let problem = typeof given === 'string' ? given.trim() : undefined;
@@ -91,7 +93,11 @@ export class SolutionCheck implements vscode.Disposable, vscode.CodeActionProvid
       if (s.check.verdict !== 'incorrect') return;
       const from = Math.max(s.check.falseFrom ?? textLine.firstNonWhitespaceCharacterIndex, textLine.firstNonWhitespaceCharacterIndex);
       const where = new vscode.Range(s.line, from, s.line, textLine.text.trimEnd().length);
-      const d = new vscode.Diagnostic(where, s.check.expected ? `${s.check.message} Expected: ${s.check.expected}` : s.check.message, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        where,
+        s.check.expected ? `${s.check.message} Expected: ${s.check.expected}` : s.check.message,
+        vscode.DiagnosticSeverity.Error,
+      );
       d.source = SOURCE;
       d.code = 'incorrect-step';
       diagnostics.push(d);
@@ -102,7 +108,10 @@ export class SolutionCheck implements vscode.Disposable, vscode.CodeActionProvid
     editor.setDecorations(this.verified, ticks);
     const wrong = diagnostics.length;
     const right = ticks.length;
-    vscode.window.setStatusBarMessage(`SplitReason: ${right} step${right === 1 ? '' : 's'} verified, ${wrong} wrong, ${steps.length - right - wrong} not checkable`, 8000);
+    vscode.window.setStatusBarMessage(
+      `SplitReason: ${right} step${right === 1 ? '' : 's'} verified, ${wrong} wrong, ${steps.length - right - wrong} not checkable`,
+      8000,
+    );
     return {
       uri: doc.uri.toString(),
       problem,

@@ -40,7 +40,8 @@ export async function askForProblem(domain: ModelDomain | null): Promise<string 
 /** `tutor`: the panel reveals the reasoning one step at a time (SplitReason: Tutor Me); without it, all at once. */
 export async function solveCommand(deps: SolveDeps, panels: Panels, arg?: unknown, opts: { tutor?: boolean } = {}): Promise<SolveOutcome> {
   const args: SolveArgs = typeof arg === 'object' && arg !== null ? (arg as SolveArgs) : {};
-  const problem = typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem(activeDomain(deps.resolveContext, deps.log));
+  const problem =
+    typeof args.problem === 'string' && args.problem.trim() ? args.problem.trim() : await askForProblem(activeDomain(deps.resolveContext, deps.log));
   if (!problem) return { status: 'cancelled' };
   // Settings first: a bad value should not open (or stop) a panel.
   const { problems } = currentSettings();

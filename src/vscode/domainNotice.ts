@@ -50,7 +50,8 @@ export function activeDomain(resolveContext: () => ResolveContext, log: Log): Mo
 export async function outOfDomainNotice(domain: ModelDomain, modelLabel: string, solveAnyway: () => void): Promise<SolveNotice> {
   const run = (command: string) => () => void vscode.commands.executeCommand(command);
   const actions: NoticeAction[] = [{ label: 'Download Model', run: run(DOWNLOAD_MODEL_COMMAND) }];
-  if ((await vscode.commands.getCommands(true)).includes(IMPORT_MODEL_COMMAND)) actions.push({ label: 'Import Hugging Face Model…', run: run(IMPORT_MODEL_COMMAND) });
+  if ((await vscode.commands.getCommands(true)).includes(IMPORT_MODEL_COMMAND))
+    actions.push({ label: 'Import Hugging Face Model…', run: run(IMPORT_MODEL_COMMAND) });
   actions.push({ label: 'Solve Anyway', run: solveAnyway });
   return {
     title: 'This problem is outside what the model can do',

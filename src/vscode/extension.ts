@@ -74,7 +74,12 @@ export function activate(context: vscode.ExtensionContext): SplitReasonApi {
     command(TUTOR_COMMAND, (arg) => tutorCommand(deps, panels, arg)),
     onSettingsChanged(() => {
       const { settings, problems } = currentSettings();
-      status.update({ model: settingLabel(settings.smallModel), device: settings.device, state: problems.length ? 'error' : 'idle', detail: problems[0]?.message });
+      status.update({
+        model: settingLabel(settings.smallModel),
+        device: settings.device,
+        state: problems.length ? 'error' : 'idle',
+        detail: problems[0]?.message,
+      });
       // Loaded models follow the settings: the next solve loads what is configured now.
       session.reset();
     }),

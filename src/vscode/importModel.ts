@@ -51,14 +51,21 @@ export async function importModelCommand(deps: ImportDeps, arg?: unknown): Promi
     if (!folder) return undefined;
   }
   if (!existsSync(join(folder, 'config.json'))) {
-    void vscode.window.showErrorMessage(`SplitReason: ${folder} has no config.json; choose a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json).`);
+    void vscode.window.showErrorMessage(
+      `SplitReason: ${folder} has no config.json; choose a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json).`,
+    );
     return undefined;
   }
   const preferred: ConvertDtype = prefersGpu(settings.device) ? 'q4f16' : 'q4';
   let dtype = args.dtype;
   if (!dtype) {
     const pick = await vscode.window.showQuickPick(
-      [preferred, ...CONVERT_DTYPES.filter((d) => d !== preferred)].map((d) => ({ label: d, description: d === preferred ? 'recommended for this device setting' : undefined, detail: DTYPE_DETAIL[d], dtype: d })),
+      [preferred, ...CONVERT_DTYPES.filter((d) => d !== preferred)].map((d) => ({
+        label: d,
+        description: d === preferred ? 'recommended for this device setting' : undefined,
+        detail: DTYPE_DETAIL[d],
+        dtype: d,
+      })),
       { title: 'Import Hugging Face Model: convert to', placeHolder: `Weights format (${preferred} suits splitreason.device "${settings.device}")` },
     );
     if (!pick) return undefined;
@@ -119,7 +126,9 @@ export async function importModelCommand(deps: ImportDeps, arg?: unknown): Promi
     await config.update('largeModel.model', outDir, vscode.ConfigurationTarget.Global);
   }
   deps.log.info(`import: ${outDir} is now the ${role === 'small' ? 'small' : 'large'} model`);
-  void vscode.window.showInformationMessage(`SplitReason: ${basename(folder)} (${dtype}) is imported and set as the ${role === 'small' ? 'small' : 'large'} model.`);
+  void vscode.window.showInformationMessage(
+    `SplitReason: ${basename(folder)} (${dtype}) is imported and set as the ${role === 'small' ? 'small' : 'large'} model.`,
+  );
   return outDir;
 }
 

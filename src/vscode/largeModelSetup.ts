@@ -40,7 +40,7 @@ export async function configureLargeModelCommand(): Promise<void> {
     // The last question stays in the quick pick, where the others were: a toast is easy to miss.
     const key = await vscode.window.showQuickPick(
       [
-        { label: 'Set API Key', detail: 'Kept in VS Code\'s secret storage, never in settings' },
+        { label: 'Set API Key', detail: "Kept in VS Code's secret storage, never in settings" },
         { label: 'No Key', detail: 'The API takes requests without one (e.g. a local server)' },
       ],
       { title: 'Does this API need a key?', ignoreFocusOut: true },

@@ -24,7 +24,9 @@ export class VsCodeLmProvider implements BigModelProvider {
   private async model(): Promise<vscode.LanguageModelChat> {
     if (this.chosen) return this.chosen;
     const s = this.selector;
-    const found = s ? [...(await vscode.lm.selectChatModels({ id: s })), ...(await vscode.lm.selectChatModels({ family: s }))] : await vscode.lm.selectChatModels();
+    const found = s
+      ? [...(await vscode.lm.selectChatModels({ id: s })), ...(await vscode.lm.selectChatModels({ family: s }))]
+      : await vscode.lm.selectChatModels();
     if (found.length === 0) {
       const all = await vscode.lm.selectChatModels();
       const have = all.length ? `available: ${all.map((m) => `${m.id} (family ${m.family})`).join(', ')}` : 'VS Code offers no language models here';
@@ -54,7 +56,11 @@ export class VsCodeLmProvider implements BigModelProvider {
     try {
       let response: vscode.LanguageModelChatResponse;
       try {
-        response = await model.sendRequest([vscode.LanguageModelChatMessage.User(text)], { justification: 'SplitReason asks the model for the next step of a math solution.' }, cancel.token);
+        response = await model.sendRequest(
+          [vscode.LanguageModelChatMessage.User(text)],
+          { justification: 'SplitReason asks the model for the next step of a math solution.' },
+          cancel.token,
+        );
       } catch (e) {
         throw toProviderError(e, this.name, req.signal);
       }

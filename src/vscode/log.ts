@@ -21,9 +21,7 @@ export function createLog(): Log & vscode.Disposable {
     let out = message;
     for (const s of secrets) out = out.split(s).join('[redacted]');
     // Bearer tokens and key-like query parameters from any source, known or not.
-    return out
-      .replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]')
-      .replace(/([?&](?:api[-_]?key|key|token)=)[^&\s"']+/gi, '$1[redacted]');
+    return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/([?&](?:api[-_]?key|key|token)=)[^&\s"']+/gi, '$1[redacted]');
   };
   return {
     channel,

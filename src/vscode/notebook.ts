@@ -93,11 +93,16 @@ class CellTarget {
 
   /** A cell has no buttons: the notice becomes its error, naming the commands. */
   notice(_problem: string, notice: SolveNotice): void {
-    const message = `${notice.title}. ${notice.message} (Command Palette: ${notice.actions.filter((a) => a.label !== 'Solve Anyway').map((a) => `SplitReason: ${a.label}`).join(', ')}.)`;
-    this.written = this.written.then(() => this.execution.replaceOutput(errorOutput(message))).then(
-      () => undefined,
-      () => undefined,
-    );
+    const message = `${notice.title}. ${notice.message} (Command Palette: ${notice.actions
+      .filter((a) => a.label !== 'Solve Anyway')
+      .map((a) => `SplitReason: ${a.label}`)
+      .join(', ')}.)`;
+    this.written = this.written
+      .then(() => this.execution.replaceOutput(errorOutput(message)))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   begin(): SolveRun {
@@ -122,18 +127,28 @@ class CellTarget {
     this.timer = undefined;
     const { output, bytes } = traceOutput(this.events);
     this.delay = writeDelayMs(bytes);
-    this.written = this.written.then(() => this.execution.replaceOutput(output)).then(
-      () => undefined,
-      () => undefined, // the cell or notebook was closed: nothing left to write to
-    );
+    this.written = this.written
+      .then(() => this.execution.replaceOutput(output))
+      .then(
+        () => undefined,
+        () => undefined, // the cell or notebook was closed: nothing left to write to
+      );
   }
 }
 
 function traceOutput(events: TraceEvent[]): { output: vscode.NotebookCellOutput; bytes: number } {
   const done = events.filter((e) => e.type === 'done').at(-1);
-  const summary = !done ? 'SplitReason is solving…' : done.answer !== null && done.reason === 'eos' ? `Answer: ${done.answer}` : `No final answer (${done.reason})`;
+  const summary = !done
+    ? 'SplitReason is solving…'
+    : done.answer !== null && done.reason === 'eos'
+      ? `Answer: ${done.answer}`
+      : `No final answer (${done.reason})`;
   const markdown = traceMarkdown(events);
-  const items = [vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME), vscode.NotebookCellOutputItem.text(markdown, 'text/markdown'), vscode.NotebookCellOutputItem.text(summary)];
+  const items = [
+    vscode.NotebookCellOutputItem.json(traceData(events), TRACE_MIME),
+    vscode.NotebookCellOutputItem.text(markdown, 'text/markdown'),
+    vscode.NotebookCellOutputItem.text(summary),
+  ];
   const bytes = items.reduce((n, item) => n + item.data.byteLength, 0);
   return { output: new vscode.NotebookCellOutput(items), bytes };
 }

@@ -16,7 +16,6 @@ import type { SolveRun } from './solveRunner';
 
 export const PANEL_VIEW_TYPE = 'splitreason.panel';
 
-
 export interface PanelActions {
   stop(panel: SolvePanel): void;
   solveAgain(panel: SolvePanel): void;
@@ -52,12 +51,17 @@ export class SolvePanel implements vscode.Disposable {
     title: string,
   ) {
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
-    this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: roots,
-      // The webview asks for a replay ('ready') when it reloads, so its DOM need not be kept.
-      retainContextWhenHidden: false,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: roots,
+        // The webview asks for a replay ('ready') when it reloads, so its DOM need not be kept.
+        retainContextWhenHidden: false,
+      },
+    );
     this.panel.webview.html = this.html();
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),

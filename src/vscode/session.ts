@@ -45,7 +45,14 @@ export class EngineSession implements vscode.Disposable {
       this.status.update({ model: model.label, device: settings.device, state: 'loading' });
       this.log.info(`loading small model ${model.dir} (dtype ${model.dtype}, device ${settings.device})`);
       const loading = this.small.fill(key, () =>
-        LocalModel.load(model.dir, { device: settings.device, dtype: model.dtype, threads: settings.threads || undefined, ortLibraryDir, selfTestFile: this.selfTestFile, log: (m) => this.log.info(`engine: ${m}`) }),
+        LocalModel.load(model.dir, {
+          device: settings.device,
+          dtype: model.dtype,
+          threads: settings.threads || undefined,
+          ortLibraryDir,
+          selfTestFile: this.selfTestFile,
+          log: (m) => this.log.info(`engine: ${m}`),
+        }),
       );
       loading.then(
         (m) => {
@@ -86,7 +93,15 @@ export class EngineSession implements vscode.Disposable {
         if (!this.local.current(key)) {
           this.log.info(`local large model: ${localModel.dir} (dtype ${localModel.dtype})`);
           void this.local
-            .fill(key, async () => createProvider({ kind: 'local', modelDir: localModel.dir, dtype: localModel.dtype, device: settings.device, threads: settings.threads || undefined })!)
+            .fill(key, async () =>
+              createProvider({
+                kind: 'local',
+                modelDir: localModel.dir,
+                dtype: localModel.dtype,
+                device: settings.device,
+                threads: settings.threads || undefined,
+              })!,
+            )
             .catch((e: unknown) => this.log.error(`local large model: ${e instanceof Error ? e.message : String(e)}`));
         }
         const lease = await this.local.borrow(key);

@@ -28,7 +28,12 @@ async function check(state: vscode.Memento, log: Log): Promise<void> {
   if (choice === 'Use OpenAI-Compatible API') {
     // Where the URL was set (a workspace's settings, else the user's).
     const where = config.inspect('largeModel.baseUrl');
-    const target = where?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : where?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target =
+      where?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : where?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await config.update('largeModel.provider', 'openai-completions', target);
     log.info('largeModel.provider set to openai-completions, as splitreason.largeModel.baseUrl asks');
   } else if (choice === 'Configure Large Model') {

@@ -108,13 +108,7 @@ function check(k: Kind, v: unknown): boolean {
     case 'enum':
       return typeof v === 'string' && k.values.includes(v);
     case 'number':
-      return (
-        typeof v === 'number' &&
-        Number.isFinite(v) &&
-        (k.exclusiveMin ? v > k.min : v >= k.min) &&
-        v <= k.max &&
-        (!k.integer || Number.isInteger(v))
-      );
+      return typeof v === 'number' && Number.isFinite(v) && (k.exclusiveMin ? v > k.min : v >= k.min) && v <= k.max && (!k.integer || Number.isInteger(v));
     case 'nullable-integer':
       return v === null || (typeof v === 'number' && Number.isInteger(v) && v >= k.min && v <= k.max);
     case 'nullable-number':
@@ -169,7 +163,8 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
   if (policy === 'always' && provider === 'none') {
     problems.push({
       key: 'splitreason.policy',
-      message: 'splitreason.policy is "always" (large model only) but splitreason.largeModel.provider is "none"; configure a large model or choose another policy.',
+      message:
+        'splitreason.policy is "always" (large model only) but splitreason.largeModel.provider is "none"; configure a large model or choose another policy.',
     });
   }
   if ((v.smallModel as string) === '') {

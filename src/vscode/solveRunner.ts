@@ -119,9 +119,11 @@ export async function runSolve(deps: SolveDeps, target: SolveTarget, problem: st
     const big = bigLease?.value;
     if (!big) {
       log.info('no large model configured: solving with the small model alone');
-      void vscode.window.showInformationMessage('SplitReason is solving with the small model alone: no large model is configured.', 'Configure Large Model').then((c) => {
-        if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
-      });
+      void vscode.window
+        .showInformationMessage('SplitReason is solving with the small model alone: no large model is configured.', 'Configure Large Model')
+        .then((c) => {
+          if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
+        });
     }
     if (signal.aborted) {
       done = { reason: 'cancelled', answer: null };
@@ -136,18 +138,20 @@ export async function runSolve(deps: SolveDeps, target: SolveTarget, problem: st
       `sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${bigT ?? (big ? "the API's default" : 'n/a')}`,
     );
     // Each equation line of the trace gets the CAS checker's verdict (a `check` event) as it completes.
-    const events = withChecks(solve({
-      problem,
-      small: model,
-      big,
-      policy: big ? settings.policy : { ...settings.policy, kind: 'never' },
-      budgets: settings.budgets,
-      sampler: { temperature: sampling.temperature, topP: sampling.topP, seed: settings.policy.seed },
-      bigTemperature: bigT,
-      prices: settings.prices,
-      signal,
-      smallName: small.label,
-    }));
+    const events = withChecks(
+      solve({
+        problem,
+        small: model,
+        big,
+        policy: big ? settings.policy : { ...settings.policy, kind: 'never' },
+        budgets: settings.budgets,
+        sampler: { temperature: sampling.temperature, topP: sampling.topP, seed: settings.policy.seed },
+        bigTemperature: bigT,
+        prices: settings.prices,
+        signal,
+        smallName: small.label,
+      }),
+    );
     let stats: StatsEvent | undefined;
     let toldFailure = false;
     for await (const raw of events) {
@@ -158,9 +162,14 @@ export async function runSolve(deps: SolveDeps, target: SolveTarget, problem: st
       if (ev.type === 'segmentEnd' && ev.reason === 'failed' && !toldFailure) {
         // once a solve: a down server fails every later step the same way
         toldFailure = true;
-        void vscode.window.showWarningMessage(`SplitReason: the large model failed (${ev.error ?? 'no detail'}); the small model writes those steps itself.`, 'Configure Large Model').then((c) => {
-          if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
-        });
+        void vscode.window
+          .showWarningMessage(
+            `SplitReason: the large model failed (${ev.error ?? 'no detail'}); the small model writes those steps itself.`,
+            'Configure Large Model',
+          )
+          .then((c) => {
+            if (c) void vscode.commands.executeCommand('splitreason.configureLargeModel');
+          });
       }
       if (ev.type === 'done') done = { reason: ev.reason, answer: ev.answer };
     }
@@ -203,7 +212,9 @@ function logEvent(log: Log, ev: TraceEvent, lastStats: StatsEvent | undefined): 
           `stats: ${s.smallTokens} small + ${s.bigTokens} large tokens (${(s.offloadFraction * 100).toFixed(1)} % offloaded), ${s.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${s.costEstimate.toFixed(4)}`,
         );
       }
-      log.info(`done: ${ev.reason}${ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : ''}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
+      log.info(
+        `done: ${ev.reason}${ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : ''}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`,
+      );
       return;
   }
 }

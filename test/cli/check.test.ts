@@ -7,7 +7,8 @@ import type { TraceEvent } from '../../src/split';
 import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
 import { tempDir } from '../helpers/tempModel';
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 const PROBLEM = 'Solve $2x + 3 = 11$.';
 function solutionFile(lines: string[]): string {
@@ -21,14 +22,20 @@ const WORK = solutionFile(['$2x + 3 = 11$', '', '$2x = 14$', 'So x = 7', 'The an
 test('check --json: one step object a line, then the summary', () => {
   const r = cli(['check', '--problem', PROBLEM, '--solution', WORK, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(rows.map((x) => [x.type, x.index, x.verdict]), [
-    ['step', 0, 'correct'],
-    ['step', 1, 'incorrect'],
-    ['step', 2, 'correct'],
-    ['step', 3, 'unknown'],
-    ['summary', undefined, undefined],
-  ]);
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    rows.map((x) => [x.type, x.index, x.verdict]),
+    [
+      ['step', 0, 'correct'],
+      ['step', 1, 'incorrect'],
+      ['step', 2, 'correct'],
+      ['step', 3, 'unknown'],
+      ['summary', undefined, undefined],
+    ],
+  );
   assert.deepEqual(Object.keys(rows[1]), ['type', 'index', 'verdict', 'expected', 'message']);
   assert.deepEqual(Object.keys(rows[0]), ['type', 'index', 'verdict', 'message']);
   assert.equal(rows[1].expected, 'x = 4');
@@ -61,7 +68,10 @@ test('check usage errors exit 2 with one sentence', () => {
 
 test('check --explain streams a hint from the split loop about the first wrong step', () => {
   // the small model writes "Hi", offloads, the large model writes "lok#", the small model ends with "!"
-  const small = buildProgrammedModel({ transitions: [[ch('\n'), ch('H')], ...chain('Hi', OPEN), [OPEN, ch('q')], ...chain('q#', CLOSE), [CLOSE, ch('!')], [ch('!'), EOS]], fallback: ch('Z') });
+  const small = buildProgrammedModel({
+    transitions: [[ch('\n'), ch('H')], ...chain('Hi', OPEN), [OPEN, ch('q')], ...chain('q#', CLOSE), [CLOSE, ch('!')], [ch('!'), EOS]],
+    fallback: ch('Z'),
+  });
   const big = buildProgrammedModel({ transitions: [[ch('i'), ch('l')], ...chain('lok#', ch('y'))], fallback: ch('y') });
   const plain = cli(['check', '--problem', PROBLEM, '--solution', WORK, '--explain', '--small', small, '--big', big]);
   assert.equal(plain.status, 0, plain.stderr);
@@ -69,7 +79,11 @@ test('check --explain streams a hint from the split loop about the first wrong s
 
   const json = cli(['check', '--problem', PROBLEM, '--solution', WORK, '--explain', '--json', '--small', small, '--big', big]);
   assert.equal(json.status, 0, json.stderr);
-  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type !== 'step' && e.type !== 'summary') as TraceEvent[];
+  const events = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.type !== 'step' && e.type !== 'summary') as TraceEvent[];
   const start = events[0];
   assert.ok(start.type === 'start');
   assert.match(start.problem, /Step 2: \$2x = 14\$\nStep 2 is wrong\./);

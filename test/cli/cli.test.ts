@@ -8,7 +8,8 @@ import type { TraceEvent } from '../../src/split';
 import { CLOSE, EOS, OPEN, buildProgrammedModel, ch, chain } from '../helpers/programmedModel';
 import { tempDir, tempModel } from '../helpers/tempModel';
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 const small = buildProgrammedModel({
   transitions: [[ch('\n'), ch('A')], ...chain('AB', OPEN), [OPEN, ch('q')], ...chain('q#', CLOSE), [CLOSE, ch('C')], ...chain('CD\\boxed{42}', EOS)],
@@ -57,23 +58,40 @@ test('solve streams the reasoning with the offloaded step, then a summary; --jso
 
   const json = cli(['solve', 'Compute $6 \\times 7$.', '--small', small, '--big', big, '--json']);
   assert.equal(json.status, 0, json.stderr);
-  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
+  const events = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TraceEvent);
   assert.deepEqual([...new Set(events.map((e) => e.type))].sort(), ['done', 'segment', 'segmentEnd', 'start', 'stats', 'text']);
   assert.deepEqual(events.at(-1), { type: 'done', answer: '42', reason: 'eos' });
   const bigSegment = events.find((e) => e.type === 'segment' && e.source === 'big');
   assert.ok(bigSegment && bigSegment.type === 'segment');
-  assert.equal(events.filter((e) => e.type === 'text' && e.id === bigSegment.id).map((e) => (e as { text: string }).text).join(''), 'x=6*7#');
+  assert.equal(
+    events
+      .filter((e) => e.type === 'text' && e.id === bigSegment.id)
+      .map((e) => (e as { text: string }).text)
+      .join(''),
+    'x=6*7#',
+  );
 });
 
 test('eval prints accuracy and offload per policy, random matched to learned', () => {
   const set = join(tempDir(), 'set.jsonl');
-  writeFileSync(set, ['{"problem":"Compute $6 \\\\times 7$.","answer":42}', '{"problem":"Compute $40 + 2$.","answer":"42"}', '{"problem":"Compute $41$.","answer":41}'].join('\n'));
+  writeFileSync(
+    set,
+    ['{"problem":"Compute $6 \\\\times 7$.","answer":42}', '{"problem":"Compute $40 + 2$.","answer":"42"}', '{"problem":"Compute $41$.","answer":41}'].join(
+      '\n',
+    ),
+  );
   const r = cli(['eval', '--set', set, '--small', small, '--big', big, '--policies', 'never,learned,random', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const { rows, problems } = JSON.parse(r.stdout);
   assert.equal(problems, 3);
   const by = Object.fromEntries(rows.map((x: { policy: string }) => [x.policy, x]));
-  assert.deepEqual(rows.map((x: { policy: string }) => x.policy), ['never', 'learned', 'random']);
+  assert.deepEqual(
+    rows.map((x: { policy: string }) => x.policy),
+    ['never', 'learned', 'random'],
+  );
   assert.equal(by.never.correct, 2);
   assert.equal(by.never.offloadFraction, 0);
   assert.equal(by.learned.correct, 2);

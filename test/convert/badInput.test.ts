@@ -83,7 +83,11 @@ test('truncated safetensors file', async () => {
     const f = join(d, 'model-00001-of-00002.safetensors');
     truncateSync(f, readFileSync(f).length - 1000);
   });
-  await expectSentence(hf, parent, /model-00001-of-00002\.safetensors is truncated or not a safetensors file; download it again: tensor \S+ ends at byte \d+ but the file has \d+ bytes/);
+  await expectSentence(
+    hf,
+    parent,
+    /model-00001-of-00002\.safetensors is truncated or not a safetensors file; download it again: tensor \S+ ends at byte \d+ but the file has \d+ bytes/,
+  );
 });
 
 test('disk full (a 1 MB tmpfs for a 3 MB model)', async (t) => {

@@ -37,7 +37,8 @@ test('a conversion writes the model folder and plain progress lines when stderr 
   assert.match(lines.at(-1)!, /^wrote .*toy-q4\/onnx\/model_q4\.onnx \(q4, tags: special\) in [\d.]+ s$/);
   assert.ok(!lines.some((l) => l.includes('\r')));
   assert.deepEqual(readdirSync(join(out, 'onnx')).sort(), ['model_q4.onnx', 'model_q4.onnx_data']);
-  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json'])
+    assert.ok(existsSync(join(out, f)), f);
 });
 
 test('bad input exits 1 with its one sentence', () => {

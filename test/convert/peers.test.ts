@@ -50,7 +50,7 @@ test('a q4 conversion loads in the engine and in transformers.js, and both decod
   assert.deepEqual(await engineGreedy(model, prompt, 40), peerTokens);
 });
 
-test('a Llama checkpoint (model_type llama, no biases, untied head) converts to the builder graph\'s logits', async () => {
+test("a Llama checkpoint (model_type llama, no biases, untied head) converts to the builder graph's logits", async () => {
   const built = tempModel({ seed: 5, config: { model_type: 'llama', num_hidden_layers: 2 }, qkvBias: false });
   const hf = writeHfCheckpoint(built.dir, built.weights, join(tempDir('sr-llama-'), 'hf'), { dtype: 'F32', shards: 2 });
   const out = join(dirname(hf), 'fp32');

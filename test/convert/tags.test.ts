@@ -8,7 +8,8 @@ import { parseSplitConfig } from '../../src/split/splitConfig';
 import { tempDir } from '../helpers/tempModel';
 import { toyCheckpoint } from './toyConversions';
 
-const readSplitConfig = (dir: string) => parseSplitConfig({ file: join(dir, 'splitreason.json'), raw: JSON.parse(readFileSync(join(dir, 'splitreason.json'), 'utf8')) });
+const readSplitConfig = (dir: string) =>
+  parseSplitConfig({ file: join(dir, 'splitreason.json'), raw: JSON.parse(readFileSync(join(dir, 'splitreason.json'), 'utf8')) });
 
 interface TokenizerJson {
   added_tokens: { id: number; content: string }[];

@@ -28,7 +28,7 @@ after(async () => {
 
 for (const name of TOYS) {
   describe(name, () => {
-    test('fp32 conversion of the F32 checkpoint gives the committed model\'s logits within 1e-4 on the fixture prompts', async (t) => {
+    test("fp32 conversion of the F32 checkpoint gives the committed model's logits within 1e-4 on the fixture prompts", async (t) => {
       const ours = await load(await convertedToy(name, 'fp32'));
       const committed = await load(toyDir(name));
       let worst = 0;
@@ -79,7 +79,12 @@ function answerPositions(ids: number[], promptLength: number, open: number, clos
 }
 
 // the extension converts with an int4 head (src/models/convertChild.ts): it must keep the top-1 too
-for (const [dtype, head] of [['q4', false], ['q4', true], ['q4f16', false], ['fp16', false]] as const) {
+for (const [dtype, head] of [
+  ['q4', false],
+  ['q4', true],
+  ['q4f16', false],
+  ['fp16', false],
+] as const) {
   test(`${dtype}${head ? ' with an int4 head' : ''}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
     let agree = 0;
     let total = 0;
@@ -113,7 +118,7 @@ for (const [dtype, head] of [['q4', false], ['q4', true], ['q4f16', false], ['fp
       agree += a;
       total += n;
     }
-    t.diagnostic(`${dtype}${head ? " (int4 head)" : ""}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
+    t.diagnostic(`${dtype}${head ? ' (int4 head)' : ''}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
     assert.ok(total >= 1000, `only ${total} positions`);
     assert.ok(agree / total >= 0.99, `top-1 agreement ${agree}/${total}`);
   });

@@ -7,8 +7,11 @@ import { tempDir, tempModel } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
 import type { LocalModel } from '../../src/engine';
 
-test("the caller keeps running while the engine process loads and generates", async () => {
-  const { dir } = tempModel({ seed: 1, config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 32 } });
+test('the caller keeps running while the engine process loads and generates', async () => {
+  const { dir } = tempModel({
+    seed: 1,
+    config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 32 },
+  });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
   try {
@@ -16,7 +19,10 @@ test("the caller keeps running while the engine process loads and generates", as
     const g = await model.generator();
     // one long prefill: a single onnxruntime run that would freeze this thread if it ran here
     const before = ticks;
-    const pending = g.append(Array.from({ length: 1500 }, (_, i) => 32 + (i % 90)), { logits: 'none' });
+    const pending = g.append(
+      Array.from({ length: 1500 }, (_, i) => 32 + (i % 90)),
+      { logits: 'none' },
+    );
     let settled = false;
     void pending.then(() => (settled = true));
     while (!settled && ticks - before < 5) await new Promise((r) => setTimeout(r, 1));
@@ -146,7 +152,11 @@ async function loadWithBoundOutputs(dir: string): Promise<LocalModel> {
 
 test('replaying rewinds and bound outputs (the GPU-cache path, on the CPU) give the same logits, probes and tokens as cutting the cache', async () => {
   const { dir } = tempModel({ seed: 5 });
-  const models = { cut: await loadTestModel(dir, { rewind: 'cut' }), replay: await loadTestModel(dir, { rewind: 'replay' }), bound: await loadWithBoundOutputs(dir) };
+  const models = {
+    cut: await loadTestModel(dir, { rewind: 'cut' }),
+    replay: await loadTestModel(dir, { rewind: 'replay' }),
+    bound: await loadWithBoundOutputs(dir),
+  };
   // past 128 tokens a bound prefill without logits goes in chunks
   const ids = Array.from({ length: 300 }, (_, i) => 3 + ((i * 11) % 60));
   const runs = [];
@@ -165,7 +175,10 @@ test('replaying rewinds and bound outputs (the GPU-cache path, on the CPU) give 
     for (let i = 0; i < 4; i++) tokens.push((await g.next({})).token);
     runs.push({ all, after, probe, tokens, length: g.length, entropy: g.nextEntropy });
   }
-  for (const [i, name] of [[1, 'replay'], [2, 'bound']] as const) {
+  for (const [i, name] of [
+    [1, 'replay'],
+    [2, 'bound'],
+  ] as const) {
     assert.ok(maxAbsDiff(runs[0].all, runs[i].all) < 1e-4, name);
     assert.ok(maxAbsDiff(runs[0].after, runs[i].after) < 1e-4, name);
     assert.deepEqual(runs[i].probe, runs[0].probe, name);
@@ -208,19 +221,23 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return d;
 }
 
-test('ortLibraryDir: the engine process loads onnxruntime from that folder (how a CUDA-enabled copy is used)', { skip: process.platform !== 'linux' }, async () => {
-  const ortBin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-  const dir = tempDir('sr-ort-');
-  copyFileSync(join(ortBin, 'libonnxruntime.so.1'), join(dir, 'libonnxruntime.so.1'));
-  const model = await loadTestModel(tempModel({ seed: 7 }).dir, { ortLibraryDir: dir });
-  const maps = readFileSync(`/proc/${model.enginePid}/maps`, 'utf8');
-  assert.ok(maps.includes(join(dir, 'libonnxruntime.so.1')), 'the engine mapped the copy');
-  assert.ok(!maps.includes(join(ortBin, 'libonnxruntime.so.1')), 'and not the package one');
-  const g = await model.generator();
-  await g.append([1, 2, 3]);
-  assert.equal(typeof (await g.next({})).token, 'number');
-  await model.dispose();
-});
+test(
+  'ortLibraryDir: the engine process loads onnxruntime from that folder (how a CUDA-enabled copy is used)',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const ortBin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    const dir = tempDir('sr-ort-');
+    copyFileSync(join(ortBin, 'libonnxruntime.so.1'), join(dir, 'libonnxruntime.so.1'));
+    const model = await loadTestModel(tempModel({ seed: 7 }).dir, { ortLibraryDir: dir });
+    const maps = readFileSync(`/proc/${model.enginePid}/maps`, 'utf8');
+    assert.ok(maps.includes(join(dir, 'libonnxruntime.so.1')), 'the engine mapped the copy');
+    assert.ok(!maps.includes(join(ortBin, 'libonnxruntime.so.1')), 'and not the package one');
+    const g = await model.generator();
+    await g.append([1, 2, 3]);
+    assert.equal(typeof (await g.next({})).token, 'number');
+    await model.dispose();
+  },
+);
 
 test('generate() delivers every token in order when the engine sends several per message', async () => {
   // a small model makes many tokens per 10 ms, so generate's messages carry batches (process/main.ts)

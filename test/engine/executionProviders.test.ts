@@ -51,7 +51,10 @@ test('a requested provider that fails to start falls back to cpu, logging why', 
     }
     assert.equal(m.device, 'cpu', log.join('\n'));
     assert.ok(log.includes(`${device} failed, falling back: ${device} made to fail by SPLITREASON_ENGINE_FAULT`), log.join('\n'));
-    assert.ok(log.some((l) => l.includes('on cpu')), log.join('\n'));
+    assert.ok(
+      log.some((l) => l.includes('on cpu')),
+      log.join('\n'),
+    );
     await m.dispose();
   }
 });

@@ -225,10 +225,13 @@ test('a long prefill that skips the head for earlier positions gives the same la
   assert.ok(maxAbsDiff(a, b) < 1e-4);
   const none = await model.generator();
   await none.append(long, { logits: 'none' });
-  assert.equal((await none.next({})).token, (() => {
-    let best = 0;
-    for (let i = 1; i < V; i++) if (last[i] > last[best]) best = i;
-    return best;
-  })());
+  assert.equal(
+    (await none.next({})).token,
+    (() => {
+      let best = 0;
+      for (let i = 1; i < V; i++) if (last[i] > last[best]) best = i;
+      return best;
+    })(),
+  );
   await model.dispose();
 });

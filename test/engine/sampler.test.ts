@@ -54,10 +54,12 @@ test('invalid top-p is refused with the allowed range', () => {
 test('top-k over a large vocabulary keeps exactly the k best, in order', () => {
   const rand = (() => {
     let x = 1;
-    return () => ((x = (x * 48271) % 2147483647) / 2147483647);
+    return () => (x = (x * 48271) % 2147483647) / 2147483647;
   })();
   const big = Float32Array.from({ length: 150000 }, () => rand() * 10);
-  const best = Array.from(big.keys()).sort((a, b) => big[b] - big[a]).slice(0, 5);
+  const best = Array.from(big.keys())
+    .sort((a, b) => big[b] - big[a])
+    .slice(0, 5);
   const seen = new Set<number>();
   const s = createSampler({ temperature: 0.05, topK: 5, seed: 1 });
   for (let i = 0; i < 300; i++) seen.add(s.sample(big));

@@ -39,14 +39,21 @@ test('streaming detokenization never emits a broken character and never drops on
     for (const p of pieces) assert.ok(!p.includes('\uFFFD'), `piece ${JSON.stringify(p)} of ${s}`);
     assert.equal(pieces.join(''), s);
     // multi-byte characters span several byte tokens, so some pushes must have held text back
-    if (/[^\x00-\x7f]/.test(s)) assert.ok(pieces.some((p) => p === ''), 'no token was held back');
+    if (/[^\x00-\x7f]/.test(s))
+      assert.ok(
+        pieces.some((p) => p === ''),
+        'no token was held back',
+      );
   }
 });
 
 test('a truncated stream flushes what it has', () => {
   const ids = tok.encode('ok 🧮');
   const d = tok.streamDecoder();
-  const out = ids.slice(0, -1).map((id) => d.push(id)).join('');
+  const out = ids
+    .slice(0, -1)
+    .map((id) => d.push(id))
+    .join('');
   assert.equal(out, 'ok ');
   assert.equal(d.flush(), '\uFFFD');
 });

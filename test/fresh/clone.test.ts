@@ -17,11 +17,14 @@ export function quickStart(readme: string): string[] {
   const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
   if (!section) throw new Error('README.md has no "## Quick start" section');
   const block = /```sh\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md\'s quick start has no ```sh block');
-  return block[1].split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  if (!block) throw new Error("README.md's quick start has no ```sh block");
+  return block[1]
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
 }
 
-test('a fresh copy of the repository: npm ci, then the README\'s solve command prints the right answer', { timeout: 15 * 60_000 }, () => {
+test("a fresh copy of the repository: npm ci, then the README's solve command prints the right answer", { timeout: 15 * 60_000 }, () => {
   const commands = quickStart(readFileSync(join(REPO, 'README.md'), 'utf8'));
   assert.deepEqual(commands.length, 2, `the quick start should be two commands, found ${JSON.stringify(commands)}`);
   assert.equal(commands[0], 'npm ci');

@@ -133,9 +133,14 @@ export interface ExportOptions {
 /** Writes a Hugging Face checkpoint folder from a model folder's config/tokenizer and `weights`. */
 export function writeHfCheckpoint(modelDir: string, weights: Weights, outDir: string, opts: ExportOptions): string {
   mkdirSync(outDir, { recursive: true });
-  const config = { ...JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')), torch_dtype: opts.dtype === 'BF16' ? 'bfloat16' : 'float32', ...opts.config };
+  const config = {
+    ...JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')),
+    torch_dtype: opts.dtype === 'BF16' ? 'bfloat16' : 'float32',
+    ...opts.config,
+  };
   writeFileSync(join(outDir, 'config.json'), JSON.stringify(config, null, 2));
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json']) if (existsSync(join(modelDir, f))) copyFileSync(join(modelDir, f), join(outDir, f));
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json'])
+    if (existsSync(join(modelDir, f))) copyFileSync(join(modelDir, f), join(outDir, f));
   const entries = [...weights];
   const shards = opts.shards ?? 1;
   if (shards === 1) {

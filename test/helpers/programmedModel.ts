@@ -40,7 +40,15 @@ export interface Program {
 
 export function buildProgrammedModel(program: Program): string {
   const dir = tempDir('sr-prog-');
-  const config = testConfig({ hidden_size: 272, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 8, intermediate_size: 8, max_position_embeddings: program.maxPositions ?? 4096 });
+  const config = testConfig({
+    hidden_size: 272,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 8,
+    intermediate_size: 8,
+    max_position_embeddings: program.maxPositions ?? 4096,
+  });
   const V = config.vocab_size;
   const h = config.hidden_size;
   const zeros = (dims: number[]) => ({ dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });

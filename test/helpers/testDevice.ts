@@ -12,8 +12,7 @@ const PROVIDERS = DEVICES.filter((d): d is Provider => d !== 'auto');
 
 function fromEnv(): Provider {
   const v = process.env.SPLITREASON_TEST_DEVICE ?? 'cpu';
-  if (!(PROVIDERS as string[]).includes(v))
-    throw new Error(`SPLITREASON_TEST_DEVICE=${v} is not a device; use one of ${PROVIDERS.join(', ')}`);
+  if (!(PROVIDERS as string[]).includes(v)) throw new Error(`SPLITREASON_TEST_DEVICE=${v} is not a device; use one of ${PROVIDERS.join(', ')}`);
   return v as Provider;
 }
 

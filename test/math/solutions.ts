@@ -70,10 +70,19 @@ function poly2(a: number, b: number, c: number): string {
 }
 const frac = (n: number, d: number) => (d === 1 ? String(n) : n < 0 ? `-\\frac{${-n}}{${d}}` : `\\frac{${n}}{${d}}`);
 
-const PROSE = ['First, multiply.', 'Now we simplify both sides.', 'Let us collect like terms.', 'This gives the answer.', 'We check our work below.', 'Next, divide by the coefficient.'];
+const PROSE = [
+  'First, multiply.',
+  'Now we simplify both sides.',
+  'Let us collect like terms.',
+  'This gives the answer.',
+  'We check our work below.',
+  'Next, divide by the coefficient.',
+];
 
 function arithmetic(r: Rand, wrong: boolean): Solution {
-  const a = r.int(12, 99), b = r.int(12, 99), c = r.int(2, 300);
+  const a = r.int(12, 99),
+    b = r.int(12, 99),
+    c = r.int(2, 300);
   const sign = r.pick(['+', '-'] as const);
   const problem = `Compute $${a} \\times ${b} ${sign} ${c}$.`;
   const wrongAt = wrong ? r.int(0, 1) : -1;
@@ -91,7 +100,10 @@ function arithmetic(r: Rand, wrong: boolean): Solution {
 }
 
 function arithmeticChain(r: Rand, wrong: boolean): Solution {
-  const a = r.int(2, 30), b = r.int(2, 30), c = r.int(2, 30), d = r.int(2, 12);
+  const a = r.int(2, 30),
+    b = r.int(2, 30),
+    c = r.int(2, 30),
+    d = r.int(2, 12);
   const problem = `Evaluate $${a} + ${b} \\cdot ${c} - ${d}^2$.`;
   const wrongAt = wrong ? r.int(1, 3) : -1;
   let v1 = b * c;
@@ -133,7 +145,8 @@ function linearEquation(r: Rand, wrong: boolean): Solution {
 }
 
 function expansion(r: Rand, wrong: boolean): Solution {
-  const p = r.int(-9, 9) || 2, q = r.int(-9, 9) || -3;
+  const p = r.int(-9, 9) || 2,
+    q = r.int(-9, 9) || -3;
   const factors = `(${linear(1, p)})(${linear(1, q)})`;
   const problem = r.pick([`Expand $${factors}$.`, `Expand ${factors}.`, `Multiply out \\(${factors}\\).`]);
   const wrongAt = wrong ? r.int(0, 1) : -1;
@@ -152,13 +165,18 @@ function expansion(r: Rand, wrong: boolean): Solution {
 }
 
 function fractions(r: Rand, wrong: boolean): Solution {
-  const b = r.int(2, 9), d = r.int(2, 9);
-  const a = r.int(1, b - 1) || 1, c = r.int(1, d - 1) || 1;
+  const b = r.int(2, 9),
+    d = r.int(2, 9);
+  const a = r.int(1, b - 1) || 1,
+    c = r.int(1, d - 1) || 1;
   const problem = `Compute $\\frac{${a}}{${b}} + \\frac{${c}}{${d}}$.`;
   const wrongAt = wrong ? r.int(0, 1) : -1;
   const den = b * d;
   let num = a * d + c * b;
-  const l0 = wrongAt === 0 ? `\\frac{${a}}{${b}} + \\frac{${c}}{${d}} = \\frac{${a + c}}{${b + d}}` : `\\frac{${a}}{${b}} + \\frac{${c}}{${d}} = \\frac{${a * d}}{${den}} + \\frac{${c * b}}{${den}}`;
+  const l0 =
+    wrongAt === 0
+      ? `\\frac{${a}}{${b}} + \\frac{${c}}{${d}} = \\frac{${a + c}}{${b + d}}`
+      : `\\frac{${a}}{${b}} + \\frac{${c}}{${d}} = \\frac{${a * d}}{${den}} + \\frac{${c * b}}{${den}}`;
   const lines: Line[] = [{ text: wrap(r, l0), truth: wrongAt === 0 ? 'incorrect' : 'correct' }];
   if (wrongAt === 0) return { kind: 'fractions', problem, lines };
   if (wrongAt === 1) num = slip(r, num);
@@ -168,11 +186,19 @@ function fractions(r: Rand, wrong: boolean): Solution {
 }
 
 function decimals(r: Rand, wrong: boolean): Solution {
-  const a = r.int(11, 99) / 10, b = r.int(11, 99) / 10;
+  const a = r.int(11, 99) / 10,
+    b = r.int(11, 99) / 10;
   const exact = Math.round(a * b * 100) / 100;
   const shown = wrong ? Math.round((exact + r.pick([0.1, -0.1, 1, 0.01])) * 100) / 100 : exact;
   const problem = `What is ${a} × ${b}?`;
-  return { kind: 'decimals', problem, lines: [{ text: wrap(r, `${a} \\times ${b} = ${shown}`), truth: wrong ? 'incorrect' : 'correct' }, { text: 'That is the product.', truth: 'prose' }] };
+  return {
+    kind: 'decimals',
+    problem,
+    lines: [
+      { text: wrap(r, `${a} \\times ${b} = ${shown}`), truth: wrong ? 'incorrect' : 'correct' },
+      { text: 'That is the product.', truth: 'prose' },
+    ],
+  };
 }
 
 function quadratic(r: Rand, wrong: boolean): Solution {
@@ -188,7 +214,10 @@ function quadratic(r: Rand, wrong: boolean): Solution {
   // step 1: the roots of the line before; a slip in one root
   const roots = wrongAt === 1 ? [p, slip(r, q0)] : [p, q0];
   if (wrongAt === 1 && roots[1] === p) roots[1] = p + 11;
-  lines.push({ text: r.pick([`$x = ${roots[0]}$ or $x = ${roots[1]}$`, `x = ${roots[0]} or x = ${roots[1]}`, `\\(x = ${roots[0]}\\) or \\(x = ${roots[1]}\\)`]), truth: wrongAt === 1 ? 'incorrect' : 'correct' });
+  lines.push({
+    text: r.pick([`$x = ${roots[0]}$ or $x = ${roots[1]}$`, `x = ${roots[0]} or x = ${roots[1]}`, `\\(x = ${roots[0]}\\) or \\(x = ${roots[1]}\\)`]),
+    truth: wrongAt === 1 ? 'incorrect' : 'correct',
+  });
   return { kind: 'quadratic', problem, lines };
 }
 
@@ -204,7 +233,9 @@ function rational(r: Rand, wrong: boolean): Solution {
 }
 
 function distributive(r: Rand, wrong: boolean): Solution {
-  const a = r.int(2, 7), b = r.int(-9, 9) || 4, x = r.int(-10, 10);
+  const a = r.int(2, 7),
+    b = r.int(-9, 9) || 4,
+    x = r.int(-10, 10);
   const c = a * (x + b);
   const problem = `Solve $${a}(${linear(1, b)}) = ${c}$.`;
   const wrongAt = wrong ? r.int(0, 1) : -1;

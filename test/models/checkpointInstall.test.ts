@@ -50,7 +50,11 @@ describe('catalog checkpoints: download, then convert in a child process', () =>
 
   before(async () => {
     // big enough that converting takes a while (cancel lands mid-way), small enough for a unit test
-    const m = tempModel({ seed: 3, qkvBias: true, config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 6, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 64 } });
+    const m = tempModel({
+      seed: 3,
+      qkvBias: true,
+      config: { hidden_size: 256, intermediate_size: 1024, num_hidden_layers: 6, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 64 },
+    });
     ckpt = writeHfCheckpoint(m.dir, m.weights, join(tempDir(), 'ckpt'), { dtype: 'BF16', shards: 2 });
     hub = await startHubServer(REPO, REV, ckpt);
     hub.linkedHeaders = true; // sizes and SHA-256 as the hub sends them for LFS files
@@ -78,7 +82,8 @@ describe('catalog checkpoints: download, then convert in a child process', () =>
     assert.deepEqual(readdirSync(join(storage, '.staging')), [], 'the downloaded checkpoint is removed once converted');
     const direct = join(tempDir(), 'direct');
     await convertCheckpoint(ckpt, direct, { dtype: 'q4', quantizeHead: true });
-    for (const f of ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'tokenizer.json']) assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(direct, f))), `${f} differs from a direct conversion`);
+    for (const f of ['onnx/model_q4.onnx', 'onnx/model_q4.onnx_data', 'tokenizer.json'])
+      assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(direct, f))), `${f} differs from a direct conversion`);
     const model = await LocalModel.load(dir, { device: 'cpu', dtype: 'q4', threads: 1 });
     try {
       const g = await model.generator();
@@ -118,7 +123,11 @@ describe('catalog checkpoints: download, then convert in a child process', () =>
     assert.ok(existsSync(join(storage, '.staging/tiny-ckpt/model-00002-of-00002.safetensors')));
     hub.requests.length = 0;
     const dir = await installModel(entry(), { hubUrl: hub.url, storageDir: storage, converter });
-    assert.deepEqual(hub.requests.filter((r) => r.status !== 404).map((r) => r.path.split('/').pop()), [], 'nothing downloaded again');
+    assert.deepEqual(
+      hub.requests.filter((r) => r.status !== 404).map((r) => r.path.split('/').pop()),
+      [],
+      'nothing downloaded again',
+    );
     assert.ok(existsSync(join(dir, 'onnx/model_q4.onnx')));
   });
 

@@ -50,7 +50,10 @@ describe('model download (real HTTP server on 127.0.0.1)', () => {
     sameAsSource(dir);
     assert.ok(isInstalled(storage, 'tiny'));
     assert.deepEqual(JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).revision, REV);
-    assert.equal(progress.at(-1), FILES.reduce((n, p) => n + statSync(join(folder, p)).size, 0));
+    assert.equal(
+      progress.at(-1),
+      FILES.reduce((n, p) => n + statSync(join(folder, p)).size, 0),
+    );
     assert.ok(hub.requests.every((r) => r.path.startsWith(`/${REPO}/resolve/${REV}/`)));
     const model = await LocalModel.load(dir, { device: 'cpu', threads: 1 });
     try {
@@ -128,7 +131,10 @@ describe('model download (real HTTP server on 127.0.0.1)', () => {
     try {
       hub.faults.set('tokenizer.json', { corruptAt: 10 });
       const storage = tempDir();
-      await assert.rejects(installModel(entryWith(false, false), { hubUrl: hub.url, storageDir: storage }), (e: unknown) => e instanceof DownloadError && e.kind === 'sha256');
+      await assert.rejects(
+        installModel(entryWith(false, false), { hubUrl: hub.url, storageDir: storage }),
+        (e: unknown) => e instanceof DownloadError && e.kind === 'sha256',
+      );
       assert.equal(isInstalled(storage, 'tiny'), false);
       hub.faults.clear();
       sameAsSource(await installModel(entryWith(false, false), { hubUrl: hub.url, storageDir: storage }));
@@ -145,12 +151,18 @@ describe('model download (real HTTP server on 127.0.0.1)', () => {
     const file = entryWith(true).files[4];
     await downloadFile(`${hub.url}/${REPO}/resolve/${REV}/onnx/model.onnx`, dest, file);
     assert.ok(readFileSync(dest).equals(readFileSync(join(folder, 'onnx/model.onnx'))));
-    assert.deepEqual(hub.requests.map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      hub.requests.map((r) => r.status),
+      [200, 200],
+    );
   });
 
   it('says which URL failed and what to check on HTTP 404', async () => {
     const dest = join(tempDir(), 'x');
-    await assert.rejects(downloadFile(`${hub.url}/nope/resolve/main/x`, dest, { size: null, sha256: null }, { attempts: 1 }), /HTTP 404.*splitreason\.modelHubUrl/);
+    await assert.rejects(
+      downloadFile(`${hub.url}/nope/resolve/main/x`, dest, { size: null, sha256: null }, { attempts: 1 }),
+      /HTTP 404.*splitreason\.modelHubUrl/,
+    );
     assert.equal(existsSync(dest), false);
   });
 });

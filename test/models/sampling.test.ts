@@ -13,7 +13,7 @@ function folder(gen?: unknown): string {
 }
 const unset = { temperature: null, topP: null };
 
-describe('sampling defaults (splitreason.temperature / topP unset = the model folder\'s own)', () => {
+describe("sampling defaults (splitreason.temperature / topP unset = the model folder's own)", () => {
   it('do_sample: false means greedy', () => {
     const dir = folder({ eos_token_id: 2, do_sample: false, temperature: 0.9 });
     assert.deepEqual(folderSampling(dir), { temperature: 0 });

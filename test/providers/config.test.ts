@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { createProvider, ProviderError, type ProviderConfig } from '../../src/providers';
 
 function configError(config: ProviderConfig, pattern: RegExp): void {
-  assert.throws(() => createProvider(config), (e: unknown) => e instanceof ProviderError && e.kind === 'config' && pattern.test(e.message));
+  assert.throws(
+    () => createProvider(config),
+    (e: unknown) => e instanceof ProviderError && e.kind === 'config' && pattern.test(e.message),
+  );
 }
 
 test('kind none means no large model', () => {
@@ -23,6 +26,12 @@ test('settings that cannot work are refused up front, saying what to set', () =>
 });
 
 test('providers are named after what they talk to', () => {
-  assert.equal(createProvider({ kind: 'openai-completions', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'qwen' })?.name, 'openai-completions qwen @ http://127.0.0.1:8000/v1');
-  assert.equal(createProvider({ kind: 'openai-chat', baseUrl: 'https://api.deepseek.com/beta', model: 'deepseek-chat', chatMode: 'prefix' })?.name, 'openai-chat (prefix) deepseek-chat @ https://api.deepseek.com/beta');
+  assert.equal(
+    createProvider({ kind: 'openai-completions', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'qwen' })?.name,
+    'openai-completions qwen @ http://127.0.0.1:8000/v1',
+  );
+  assert.equal(
+    createProvider({ kind: 'openai-chat', baseUrl: 'https://api.deepseek.com/beta', model: 'deepseek-chat', chatMode: 'prefix' })?.name,
+    'openai-chat (prefix) deepseek-chat @ https://api.deepseek.com/beta',
+  );
 });

@@ -107,12 +107,20 @@ export async function startFaultServer(opts: FaultServerOptions): Promise<FaultS
     const created = Math.floor(Date.now() / 1000);
     const event = (piece: string, finishReason: string | null) =>
       isChat
-        ? { id: 'c', object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta: { content: piece }, finish_reason: finishReason }] }
+        ? {
+            id: 'c',
+            object: 'chat.completion.chunk',
+            created,
+            model: body.model,
+            choices: [{ index: 0, delta: { content: piece }, finish_reason: finishReason }],
+          }
         : { id: 'c', object: 'text_completion', created, model: body.model, choices: [{ index: 0, text: piece, finish_reason: finishReason }] };
 
     if (fault.kind === 'json') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      const choice = isChat ? { index: 0, message: { role: 'assistant', content: out.join('') }, finish_reason: finish } : { index: 0, text: out.join(''), finish_reason: finish };
+      const choice = isChat
+        ? { index: 0, message: { role: 'assistant', content: out.join('') }, finish_reason: finish }
+        : { index: 0, text: out.join(''), finish_reason: finish };
       res.end(JSON.stringify({ id: 'c', object: isChat ? 'chat.completion' : 'text_completion', created, model: body.model, choices: [choice] }));
       return;
     }
@@ -138,7 +146,14 @@ export async function startFaultServer(opts: FaultServerOptions): Promise<FaultS
     send(event('', finish));
     const so = body.stream_options as { include_usage?: boolean } | undefined;
     if (so?.include_usage) {
-      send({ id: 'c', object: 'text_completion', created, model: body.model, choices: [], usage: { prompt_tokens: words(text).length, completion_tokens: out.length, total_tokens: words(text).length + out.length } });
+      send({
+        id: 'c',
+        object: 'text_completion',
+        created,
+        model: body.model,
+        choices: [],
+        usage: { prompt_tokens: words(text).length, completion_tokens: out.length, total_tokens: words(text).length + out.length },
+      });
     }
     send('[DONE]');
     res.end();

@@ -41,7 +41,16 @@ test('a clean stream arrives whole, in one request that carries the request fiel
   assert.equal(server.requests.length, 1);
   const body = server.requests[0].body;
   assert.deepEqual(
-    { model: body.model, prompt: body.prompt, max_tokens: body.max_tokens, stop: body.stop, temperature: body.temperature, top_p: body.top_p, seed: body.seed, stream: body.stream },
+    {
+      model: body.model,
+      prompt: body.prompt,
+      max_tokens: body.max_tokens,
+      stop: body.stop,
+      temperature: body.temperature,
+      top_p: body.top_p,
+      seed: body.seed,
+      stream: body.stream,
+    },
     { model: 'big', prompt: BASE, max_tokens: 100, stop: ['\n\n'], temperature: 0.6, top_p: 0.9, seed: 7, stream: true },
   );
   assert.equal(server.requests[0].headers.authorization, undefined, 'no key configured: no Authorization header');
@@ -71,12 +80,18 @@ test('connection reset mid-stream: resumes from the text already streamed', asyn
 });
 
 test('HTTP 500 is retried with backoff', async () => {
-  const { provider, delays, retries } = setup([{ kind: 'status', status: 500, message: 'boom' }, { kind: 'status', status: 503 }]);
+  const { provider, delays, retries } = setup([
+    { kind: 'status', status: 500, message: 'boom' },
+    { kind: 'status', status: 503 },
+  ]);
   const r = await collect(provider, { prompt: BASE, maxTokens: 100 });
   assert.equal(r.error, undefined);
   assert.equal(r.text, DOC);
   assert.deepEqual(prompts(), [BASE, BASE, BASE]);
-  assert.deepEqual(retries.map((x) => x.error.status), [500, 503]);
+  assert.deepEqual(
+    retries.map((x) => x.error.status),
+    [500, 503],
+  );
   assert.match(retries[0].error.message, /HTTP 500: boom/);
   // Backoff doubles: attempt k waits within [base*2^(k-1)/2, base*2^(k-1)] for base 500 ms.
   assert.equal(delays.length, 2);
@@ -232,7 +247,10 @@ test('a server that refuses stream_options is asked again without it, once', asy
     const p = new OpenAICompletionsProvider({ baseUrl: old.url, model: 'big' });
     assert.equal((await collect(p, { prompt: BASE, maxTokens: 100 })).text, DOC);
     assert.equal((await collect(p, { prompt: BASE, maxTokens: 2 })).text, words(DOC).slice(0, 2).join(''));
-    assert.deepEqual(old.requests.map((r) => r.body.stream_options !== undefined), [true, false, false]);
+    assert.deepEqual(
+      old.requests.map((r) => r.body.stream_options !== undefined),
+      [true, false, false],
+    );
     assert.deepEqual(p.usage(), { promptTokens: 0, completionTokens: N + 2 }, 'usage counted from the stream when unreported');
   });
 });

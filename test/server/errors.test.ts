@@ -24,7 +24,11 @@ interface ErrorBody {
 }
 
 async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: ErrorBody; headers: Headers }> {
-  const r = await fetch(`${server.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers } });
+  const r = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    body,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+  });
   const json = (await r.json()) as ErrorBody;
   return { status: r.status, json, headers: r.headers };
 }

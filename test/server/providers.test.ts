@@ -50,7 +50,19 @@ test('openai-chat in instruct mode answers the instruction turn', async () => {
   const { INSTRUCT_SYSTEM } = await import('../../src/providers/chatMessages');
   const user = `Problem:\n${PROBLEM}\n\nReasoning so far:\n${REASONING}`;
   // The builder's template drops system messages: bos, the user turn, then the generation prompt.
-  const expected = (await engineGreedy(model, model.tokenizer.applyChatTemplate([{ role: 'system', content: INSTRUCT_SYSTEM }, { role: 'user', content: user }], { addGenerationPrompt: true }), 16)).text;
+  const expected = (
+    await engineGreedy(
+      model,
+      model.tokenizer.applyChatTemplate(
+        [
+          { role: 'system', content: INSTRUCT_SYSTEM },
+          { role: 'user', content: user },
+        ],
+        { addGenerationPrompt: true },
+      ),
+      16,
+    )
+  ).text;
   const provider = createProvider({ kind: 'openai-chat', ...http() })!;
   const r = await collect(provider, { prompt: PROMPT, chat: { problem: PROBLEM, reasoning: REASONING }, maxTokens: 16, temperature: 0 });
   assert.equal(r.text, expected);

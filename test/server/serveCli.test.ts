@@ -22,7 +22,10 @@ test('serves the folder until told to stop, then returns 0', { timeout: 60_000 }
   });
   while (!url) await new Promise((r) => setTimeout(r, 10));
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 });
-  assert.deepEqual((await client.models.list()).data.map((m) => m.id), ['cli-model']);
+  assert.deepEqual(
+    (await client.models.list()).data.map((m) => m.id),
+    ['cli-model'],
+  );
   const r = await client.completions.create({ model: 'cli-model', prompt: 'Hi', max_tokens: 3, temperature: 0 });
   assert.equal(r.usage?.completion_tokens, 3);
   ac.abort();

@@ -46,7 +46,14 @@ describe('completions', () => {
 
   test('streaming: the chunks join to the engine text; usage arrives last when asked', async () => {
     const ref = await engineGreedy(model, PROMPT, 30);
-    const stream = await client.completions.create({ model: NAME, prompt: PROMPT, max_tokens: 30, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: NAME,
+      prompt: PROMPT,
+      max_tokens: 30,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const texts: string[] = [];
     const finishes: (string | null)[] = [];
     let usage: OpenAI.CompletionUsage | undefined | null;
@@ -58,7 +65,10 @@ describe('completions', () => {
     }
     assert.equal(texts.join(''), ref.text);
     assert.ok(texts.length > 2, 'streamed in pieces');
-    assert.deepEqual(finishes.slice(0, -1).filter((f) => f !== null), []);
+    assert.deepEqual(
+      finishes.slice(0, -1).filter((f) => f !== null),
+      [],
+    );
     assert.equal(finishes.at(-1), ref.finish);
     assert.equal(usage?.completion_tokens, ref.completionTokens);
   });
@@ -152,7 +162,10 @@ describe('chat', () => {
 
 test('models list and lookup', async () => {
   const list = await client.models.list();
-  assert.deepEqual(list.data.map((m) => m.id), [NAME]);
+  assert.deepEqual(
+    list.data.map((m) => m.id),
+    [NAME],
+  );
   assert.equal((await client.models.retrieve(NAME)).id, NAME);
   await assert.rejects(client.models.retrieve('other'), (e: unknown) => e instanceof OpenAI.NotFoundError);
 });

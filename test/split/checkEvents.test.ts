@@ -15,7 +15,15 @@ async function* stream(events: TraceEvent[]): AsyncGenerator<TraceEvent> {
   for (const e of events) yield e;
 }
 
-const START: TraceEvent = { type: 'start', problem: 'Compute $47 \\times 86 - 129$.', smallModel: 's', bigModel: 'b', device: 'cpu', policy: 'learned', time: 0 };
+const START: TraceEvent = {
+  type: 'start',
+  problem: 'Compute $47 \\times 86 - 129$.',
+  smallModel: 's',
+  bigModel: 'b',
+  device: 'cpu',
+  policy: 'learned',
+  time: 0,
+};
 
 test('a check event follows the text that completes each equation line, attributed to the segment that wrote the false part', async () => {
   const out = await collect(
@@ -35,11 +43,31 @@ test('a check event follows the text that completes each equation line, attribut
     ),
   );
   const types = out.map((e) => (e.type === 'check' ? `check:${e.verdict}` : e.type));
-  assert.deepEqual(types, ['start', 'segment', 'text', 'segmentEnd', 'segment', 'text', 'segmentEnd', 'segment', 'text', 'check:correct', 'check:incorrect', 'done']);
+  assert.deepEqual(types, [
+    'start',
+    'segment',
+    'text',
+    'segmentEnd',
+    'segment',
+    'text',
+    'segmentEnd',
+    'segment',
+    'text',
+    'check:correct',
+    'check:incorrect',
+    'done',
+  ]);
   const checks = out.filter((e): e is CheckEvent => e.type === 'check');
   assert.deepEqual(checks[0], { type: 'check', segment: 3, line: '$47 \\times 86 = 4042$', verdict: 'correct', message: 'The arithmetic is right.' });
   // the last line has no newline: it is checked before `done`, and its false part "3923" was written by segment 3
-  assert.deepEqual(checks[1], { type: 'check', segment: 3, line: '$4042 - 129 = 3923$', verdict: 'incorrect', expected: '3913', message: '4042 - 129 = 3913, not 3923.' });
+  assert.deepEqual(checks[1], {
+    type: 'check',
+    segment: 3,
+    line: '$4042 - 129 = 3923$',
+    verdict: 'incorrect',
+    expected: '3913',
+    message: '4042 - 129 = 3913, not 3923.',
+  });
 });
 
 test('the false part is attributed to the large model when it wrote it; prose and tags give no check', async () => {
@@ -69,10 +97,17 @@ test('a real toy solve gets a verdict on each equation line (the small model alo
     const problem = 'Compute $47 \\times 86 - 129$.';
     const split = await collect(withChecks(solve({ problem, small, big, policy: { kind: 'learned' } })));
     const checks = split.filter((e): e is CheckEvent => e.type === 'check');
-    const text = split.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join('');
+    const text = split
+      .filter((e) => e.type === 'text')
+      .map((e) => (e as { text: string }).text)
+      .join('');
     const equationLines = text.split('\n').filter((l) => l.includes('='));
     assert.equal(checks.length, equationLines.length, text);
-    assert.deepEqual(checks.map((c) => c.verdict), checks.map(() => 'correct'), JSON.stringify(checks));
+    assert.deepEqual(
+      checks.map((c) => c.verdict),
+      checks.map(() => 'correct'),
+      JSON.stringify(checks),
+    );
     // checks come after the text that completed their line, never before it
     const lastText = split.map((e) => e.type).lastIndexOf('text');
     assert.ok(split.findIndex((e) => e.type === 'check') < lastText);
@@ -80,7 +115,10 @@ test('a real toy solve gets a verdict on each equation line (the small model alo
     // Alone, the toy small model garbles the multiplication ("= 1 \\times  =  = …", unreadable: unknown,
     // never a guess) and then writes a true "99 - 2 = 97" (correct, whatever the problem wanted).
     const alone = await collect(withChecks(solve({ problem, small, policy: { kind: 'never' } })));
-    const aloneText = alone.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join('');
+    const aloneText = alone
+      .filter((e) => e.type === 'text')
+      .map((e) => (e as { text: string }).text)
+      .join('');
     assert.match(aloneText, /= {2}= /, 'the small model alone still garbles this problem');
     const verdicts = alone.filter((e): e is CheckEvent => e.type === 'check').map((c) => c.verdict);
     assert.deepEqual(verdicts, ['unknown', 'correct'], aloneText);

@@ -13,14 +13,10 @@ import { tempModel } from '../helpers/tempModel';
 // The small model writes "AB", opens a tag, and would write "q#" inside it on its own; it closes
 // the tag after '#', then writes "CD\boxed{42}" and stops.
 const SMALL_PROGRAM = {
-  transitions: [
-    [ch('\n'), ch('A')],
-    ...chain('AB', OPEN),
-    [OPEN, ch('q')],
-    ...chain('q#', CLOSE),
-    [CLOSE, ch('C')],
-    ...chain('CD\\boxed{42}', EOS),
-  ] as [number, number][],
+  transitions: [[ch('\n'), ch('A')], ...chain('AB', OPEN), [OPEN, ch('q')], ...chain('q#', CLOSE), [CLOSE, ch('C')], ...chain('CD\\boxed{42}', EOS)] as [
+    number,
+    number,
+  ][],
   fallback: ch('Z'),
 };
 const BIG_TEXT = 'x=6*7# then more words';
@@ -76,7 +72,10 @@ describe('split controller on programmed models over real HTTP', () => {
     assert.equal(server.requests[0].text, base);
     assert.ok(!server.requests[0].text.includes('You always use'));
     const ends = events.filter((e) => e.type === 'segmentEnd');
-    assert.deepEqual(ends.map((e) => e.reason), ['offload', 'handback', 'eos']);
+    assert.deepEqual(
+      ends.map((e) => e.reason),
+      ['offload', 'handback', 'eos'],
+    );
     assert.equal(ends[1].tokens, 'x=6*7#'.length);
     const stats = last(events, 'stats');
     assert.equal(stats.bigTokens, 6);
@@ -113,7 +112,11 @@ describe('split controller on programmed models over real HTTP', () => {
   });
 
   test('a large model that keeps failing marks the segment failed; the small model writes the step and nothing is lost', async () => {
-    reset([{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+    reset([
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    ]);
     const events = await collect({ problem: PROBLEM, small, big: provider(), policy: { kind: 'learned' } });
     assert.deepEqual(texts(events), ['small:AB', 'small:q#CD\\boxed{42}']);
     const failed = events.find((e) => e.type === 'segmentEnd' && e.reason === 'failed');
@@ -197,11 +200,18 @@ describe('split controller on programmed models over real HTTP', () => {
   });
 
   test("the model's context ends a solve as max-tokens, never as an error", async () => {
-    const looping = await LocalModel.load(buildProgrammedModel({ transitions: [[ch('\n'), ch('A')], ...chain('AB', OPEN)], fallback: ch('Z'), maxPositions: 300 }), { device: 'cpu' });
+    const looping = await LocalModel.load(
+      buildProgrammedModel({ transitions: [[ch('\n'), ch('A')], ...chain('AB', OPEN)], fallback: ch('Z'), maxPositions: 300 }),
+      { device: 'cpu' },
+    );
     try {
       reset();
       const events = await collect({ problem: PROBLEM, small: looping, big: provider(), policy: { kind: 'learned' }, budgets: { maxTokens: 100000 } });
-      assert.equal(events.some((e) => e.type === 'error'), false, JSON.stringify(events.find((e) => e.type === 'error')));
+      assert.equal(
+        events.some((e) => e.type === 'error'),
+        false,
+        JSON.stringify(events.find((e) => e.type === 'error')),
+      );
       assert.equal(last(events, 'done').reason, 'max-tokens');
       assert.ok(texts(events).join('').length > 20);
     } finally {
@@ -243,7 +253,10 @@ describe('other triggers', () => {
   test('entropy: offloads where the small model is unsure', async () => {
     const letters = [...'abcdefgh'].map(ch);
     const small = await LocalModel.load(
-      buildProgrammedModel({ transitions: [[ch('\n'), ch('S')], [ch('S'), letters], ...letters.map((l) => [l, ch('#')] as [number, number]), [ch('#'), CLOSE], [CLOSE, EOS]], fallback: ch('S') }),
+      buildProgrammedModel({
+        transitions: [[ch('\n'), ch('S')], [ch('S'), letters], ...letters.map((l) => [l, ch('#')] as [number, number]), [ch('#'), CLOSE], [CLOSE, EOS]],
+        fallback: ch('S'),
+      }),
       { device: 'cpu' },
     );
     const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'S';
@@ -292,11 +305,18 @@ describe('splitreason.json', () => {
       transitions: [[ch('\n'), ch('A')], [ch('A'), OPEN], [OPEN, ch('b')], ...chain('bigmodel'), [ch('l'), CLOSE], ...chain('#</b'), ...chain('>E.', EOS)],
       fallback: ch('Q'),
       plainTags: true,
-      merges: [['=', '<'], ['>', ':']],
+      merges: [
+        ['=', '<'],
+        ['>', ':'],
+      ],
     });
     writeFileSync(join(dir, 'splitreason.json'), JSON.stringify({ tags: 'text' }));
     const small = await LocalModel.load(dir, { device: 'cpu' });
-    assert.deepEqual(small.tokenizer.encode('A=<bigmodel>:'), [ch('A'), OPEN, ...[...'bigmodel'].map(ch), CLOSE], 'the fixture merges the tag with its neighbours');
+    assert.deepEqual(
+      small.tokenizer.encode('A=<bigmodel>:'),
+      [ch('A'), OPEN, ...[...'bigmodel'].map(ch), CLOSE],
+      'the fixture merges the tag with its neighbours',
+    );
     const base = renderPrompt(small.tokenizer, bigUserMessage(PROBLEM)) + 'A=';
     const server = await startFaultServer({ base, doc: ' 42# more' });
     try {

@@ -16,7 +16,10 @@ test('the bundled toy model declares its arithmetic: every problem of its own ev
   const domain = readModelDomain(TOY);
   assert.ok(domain?.pattern, 'toy-small declares a pattern');
   assert.match(domain.description, /only does toy arithmetic/);
-  const problems = readFileSync(join(TOY, 'eval-set.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { problem: string }).problem);
+  const problems = readFileSync(join(TOY, 'eval-set.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { problem: string }).problem);
   assert.ok(problems.length >= 50);
   for (const p of [...problems, ...domain.examples]) assert.ok(inDomain(domain, p), p);
   // The rest of splitreason.json still reads as before.

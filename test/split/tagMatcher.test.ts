@@ -19,7 +19,15 @@ function run(m: TagMatcher, pieces: string[]): { shown: string; matches: TagMatc
       shown += r.lead + r.trail;
     }
   });
-  return { shown: shown + m.flush().map((t) => t.text).join(''), matches };
+  return {
+    shown:
+      shown +
+      m
+        .flush()
+        .map((t) => t.text)
+        .join(''),
+    matches,
+  };
 }
 
 const TEXT_TAGS = { open: '<bigmodel>', close: '</bigmodel>' };
@@ -40,21 +48,36 @@ test('text that only looks like the start of a tag is held, then shown whole and
   const m = new TextTagMatcher(TEXT_TAGS);
   assert.deepEqual(m.push({ id: 0, text: 'x <' }).release, [], 'a token reaching into a possible tag is held whole');
   assert.deepEqual(m.push({ id: 1, text: 'bi' }).release, []);
-  assert.deepEqual(m.push({ id: 2, text: 'g deal' }).release.map((t) => t.id), [0, 1, 2]);
+  assert.deepEqual(
+    m.push({ id: 2, text: 'g deal' }).release.map((t) => t.id),
+    [0, 1, 2],
+  );
   assert.deepEqual(run(new TextTagMatcher(TEXT_TAGS), ['a < b', ' and c <', '/b>']).shown, 'a < b and c </b>');
 });
 
 test('special tags are matched by id only: the same text spelled in other tokens is plain text', () => {
   const m = new IdTagMatcher({ open: [100], close: [101] });
-  const texts = new Map([[100, '<bigmodel>'], [101, '</bigmodel>']]);
+  const texts = new Map([
+    [100, '<bigmodel>'],
+    [101, '</bigmodel>'],
+  ]);
   const ids = [1, 100, 2, 101, 3];
   const got = ids.map((id) => m.push({ id, text: texts.get(id) ?? `t${id}` }));
-  assert.deepEqual(got.map((g) => g.tag ?? null), [null, 'open', null, 'close', null]);
-  assert.deepEqual(got.flatMap((g) => g.release.map((t) => t.id)), [1, 2, 3]);
+  assert.deepEqual(
+    got.map((g) => g.tag ?? null),
+    [null, 'open', null, 'close', null],
+  );
+  assert.deepEqual(
+    got.flatMap((g) => g.release.map((t) => t.id)),
+    [1, 2, 3],
+  );
   // a multi-token tag: its prefix is held until it is clear
   const multi = new IdTagMatcher({ open: [7, 8], close: [7, 9] });
   assert.deepEqual(multi.push({ id: 7, text: '<' }).release, []);
-  assert.deepEqual(multi.push({ id: 5, text: 'x' }).release.map((t) => t.id), [7, 5]);
+  assert.deepEqual(
+    multi.push({ id: 5, text: 'x' }).release.map((t) => t.id),
+    [7, 5],
+  );
   assert.equal(multi.push({ id: 7, text: '<' }).tag, undefined);
   assert.equal(multi.push({ id: 9, text: '/' }).tag, 'close');
 });

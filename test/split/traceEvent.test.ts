@@ -51,8 +51,14 @@ test('missing or non-finite numbers become 0, a non-string answer becomes null',
 test('a rejected event says which field was wrong and what it should be', () => {
   assert.equal(parseTraceEvent({ type: 'text', id: 1.5, text: 'x' }).error, '"text" event needs id as a whole number, got 1.5');
   assert.equal(parseTraceEvent({ type: 'check', segment: 0, verdict: 'correct' }).error, '"check" event needs line as a string, got nothing');
-  assert.equal(parseTraceEvent({ type: 'done', reason: 'because' }).error, '"done" event: reason must be "eos", "max-tokens", "timeout", "cancelled" or "error", got "because"');
-  assert.match(parseTraceEvent({ type: 'html' }).error ?? '', /^unknown event type "html" \(expected one of start, segment, text, segmentEnd, stats, done, error, check\)$/);
+  assert.equal(
+    parseTraceEvent({ type: 'done', reason: 'because' }).error,
+    '"done" event: reason must be "eos", "max-tokens", "timeout", "cancelled" or "error", got "because"',
+  );
+  assert.match(
+    parseTraceEvent({ type: 'html' }).error ?? '',
+    /^unknown event type "html" \(expected one of start, segment, text, segmentEnd, stats, done, error, check\)$/,
+  );
   assert.equal(parseTraceEvent([]).error, 'expected an event object');
 });
 

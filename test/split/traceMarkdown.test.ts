@@ -22,7 +22,12 @@ function renderMathml(md: string): string {
 /** The TeX source of every formula KaTeX typeset (its MathML annotation), in order. */
 function formulas(html: string): string[] {
   return [...html.matchAll(/<annotation encoding="application\/x-tex">([\s\S]*?)<\/annotation>/g)].map((m) =>
-    m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&quot;/g, '"').trim(),
+    m[1]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .trim(),
   );
 }
 
@@ -45,7 +50,7 @@ function trace(segments: [source: 'small' | 'big', text: string][], answer: stri
   return events;
 }
 
-test('the whole reasoning reads with every formula typeset, the large model\'s part marked and the answer boxed', () => {
+test("the whole reasoning reads with every formula typeset, the large model's part marked and the answer boxed", () => {
   const events = trace(
     [
       ['small', '<think>\n$47 \\times 86 = 47 \\times 80 + 47 \\times 6 = 3760 + 282 = 4042$\n'],
@@ -71,14 +76,30 @@ test('the whole reasoning reads with every formula typeset, the large model\'s p
   assert.match(html, /4042<\/annotation>[\s\S]*?<br>/);
 });
 
-test('a formula the two models wrote together stays one formula, marked whole as the large model\'s', () => {
-  const md = traceMarkdown(trace([['small', 'So $47 \\times 86 = '], ['big', '4042$ and we go on.']], '4042'));
+test("a formula the two models wrote together stays one formula, marked whole as the large model's", () => {
+  const md = traceMarkdown(
+    trace(
+      [
+        ['small', 'So $47 \\times 86 = '],
+        ['big', '4042$ and we go on.'],
+      ],
+      '4042',
+    ),
+  );
   assert.deepEqual(formulas(render(md)).slice(1, 2), ['47 \\times 86 = 4042']);
   assert.match(visibleText(renderMathml(md)), new RegExp(`So ${BIG_OPEN}\\[math\\] and we go on.${BIG_CLOSE}`));
 });
 
 test('display math, \\( \\) and \\[ \\] delimiters, and < > inside math all typeset', () => {
-  const md = traceMarkdown(trace([['small', 'Since \\(a < b\\) and $b > 0$:\n\\[\\frac{a}{b} < 1\\]\nand $$x^2 \\ge 0$$'], ['big', '']], null));
+  const md = traceMarkdown(
+    trace(
+      [
+        ['small', 'Since \\(a < b\\) and $b > 0$:\n\\[\\frac{a}{b} < 1\\]\nand $$x^2 \\ge 0$$'],
+        ['big', ''],
+      ],
+      null,
+    ),
+  );
   const html = render(md);
   assert.doesNotMatch(html, /katex-error/);
   assert.deepEqual(formulas(html).slice(1), ['a \\lt b', 'b \\gt 0', '\\frac{a}{b} \\lt 1', 'x^2 \\ge 0']);
@@ -87,10 +108,21 @@ test('display math, \\( \\) and \\[ \\] delimiters, and < > inside math all type
 
 test('model text cannot inject HTML, and a lone dollar stays a dollar', () => {
   const html = render(
-    traceMarkdown(trace([['small', 'It costs $5 <img src=x onerror=alert(1)> & <script>alert(2)</script>'], ['big', 'ok']], '5</sub><b>x</b>')),
+    traceMarkdown(
+      trace(
+        [
+          ['small', 'It costs $5 <img src=x onerror=alert(1)> & <script>alert(2)</script>'],
+          ['big', 'ok'],
+        ],
+        '5</sub><b>x</b>',
+      ),
+    ),
   );
   assert.doesNotMatch(html, /<img|<script|<b>/);
-  assert.match(visibleText(html.replace(/<span class="katex-html"[\s\S]*?<\/span><\/span><\/span>/g, '')), /It costs \$5 &lt;img src=x onerror=alert\(1\)&gt; &amp; &lt;script&gt;/);
+  assert.match(
+    visibleText(html.replace(/<span class="katex-html"[\s\S]*?<\/span><\/span><\/span>/g, '')),
+    /It costs \$5 &lt;img src=x onerror=alert\(1\)&gt; &amp; &lt;script&gt;/,
+  );
   // an answer that would break out of \boxed{} is shown as code instead
   const unsafe = render(traceMarkdown(trace([['small', 'x']], '3}$ \\href{javascript:alert(1)}{x')));
   assert.doesNotMatch(unsafe, /href="javascript/);

@@ -72,7 +72,10 @@ describe('verify rewrite on a programmed small model over real HTTP', () => {
     // after it the small model's cache ends "6*7=42" with no tag (it ends the solution, no 'Z' after a close tag)
     assert.deepEqual(segments(events), ['small/start:6*7=', 'big/verify:42']);
     const ends = events.filter((e) => e.type === 'segmentEnd');
-    assert.deepEqual(ends.map((e) => e.reason), ['offload', 'big-eos', 'eos']);
+    assert.deepEqual(
+      ends.map((e) => e.reason),
+      ['offload', 'big-eos', 'eos'],
+    );
     assert.equal(ends[1].tokens, 2);
     assert.deepEqual(events.at(-1), { type: 'done', answer: null, reason: 'eos' });
   });

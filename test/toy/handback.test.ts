@@ -22,7 +22,12 @@ let traces: HandbackTrace[];
 before(async () => {
   small = await loadTestModel(join(MODELS, 'toy-small'), { threads: 1 });
   big = await loadTestModel(join(MODELS, 'toy-big'), { threads: 1 });
-  traces = await toyTraces(small, big, toyProblems(56, 77).map((p) => p.text), 24);
+  traces = await toyTraces(
+    small,
+    big,
+    toyProblems(56, 77).map((p) => p.text),
+    24,
+  );
 });
 after(async () => {
   await big?.dispose();

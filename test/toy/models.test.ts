@@ -42,7 +42,7 @@ for (const name of ['toy-small', 'toy-big'] as const) {
       await model?.dispose();
     });
 
-    test('loads on the test device as a Qwen2 decoder with the fixture\'s vocabulary', () => {
+    test("loads on the test device as a Qwen2 decoder with the fixture's vocabulary", () => {
       assert.equal(model.device, TEST_DEVICE);
       assert.equal(model.config.model_type, 'qwen2');
       const maxId = Math.max(...fixture.logits.flatMap((c) => c.ids));
@@ -89,7 +89,7 @@ for (const name of ['toy-small', 'toy-big'] as const) {
       gen.dispose();
     });
 
-    test('greedy decoding writes the fixture\'s text', async () => {
+    test("greedy decoding writes the fixture's text", async () => {
       for (const g of fixture.greedy) {
         const gen = await model.generator();
         await gen.append(g.promptIds, { logits: 'last' });

@@ -44,5 +44,4 @@ export function toyProblems(n: number, seed: number): ToyProblem[] {
 }
 
 /** The partial products of each multiplication, right-aligned to 4 characters as the traces write them. */
-export const partials = (p: ToyProblem): string[] =>
-  p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));
+export const partials = (p: ToyProblem): string[] => p.products.flatMap(([a, b]) => [a * (b - (b % 10)), a * (b % 10)].map((x) => String(x).padStart(4)));

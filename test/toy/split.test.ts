@@ -43,7 +43,6 @@ async function run(p: ToyProblem, kind: PolicyKind, provider: BigModelProvider =
   return r;
 }
 
-
 /** In-process `learned` solves, each made once by whichever test asks for it first. */
 const learnedRuns = new Map<ToyProblem, Promise<Run>>();
 function learned(p: ToyProblem): Promise<Run> {

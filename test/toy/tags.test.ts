@@ -46,7 +46,6 @@ async function writeWithPartials(p: ToyProblem): Promise<string> {
   return tok.decode(ids, { skipSpecialTokens: false });
 }
 
-
 const count = (text: string, s: string) => text.split(s).length - 1;
 
 test(`on ${PROBLEMS.length} fresh problems the small model tags every partial product of every multiplication`, async () => {
@@ -70,7 +69,10 @@ test(`on ${PROBLEMS.length} fresh problems the small model tags every partial pr
     }
     // tags only ever wrap partial products: none in the +/- chain or the answer
     const afterProducts = text.split('\n').filter((l) => !l.includes('\\times'));
-    assert.ok(afterProducts.every((l) => !l.includes('<bigmodel>')), `a tag outside the product lines for ${p.text}:\n${text}`);
+    assert.ok(
+      afterProducts.every((l) => !l.includes('<bigmodel>')),
+      `a tag outside the product lines for ${p.text}:\n${text}`,
+    );
   }
   assert.ok(products >= 60);
   assert.equal(opens, 2 * products, `open tags: ${opens} for ${products} products (two partial products each)`);

@@ -59,7 +59,11 @@ async function solveWith(url: string) {
 }
 
 for (const [name, make, pattern] of [
-  ['connection refused', async () => ({ url: await closedPort(), count: () => undefined as number | undefined, close: async () => {} }), /cannot connect to .*ECONNREFUSED/],
+  [
+    'connection refused',
+    async () => ({ url: await closedPort(), count: () => undefined as number | undefined, close: async () => {} }),
+    /cannot connect to .*ECONNREFUSED/,
+  ],
   ['HTTP 401', () => statusServer(401), /API key rejected/],
   ['HTTP 404', () => statusServer(404), /answered 404 for model 'x'/],
 ] as const) {

@@ -20,7 +20,13 @@ test('verify: wrong lines are rewritten by the large model, the small model neve
     const source = new Map<number, { source: string; trigger: string }>();
     const shown: string[] = [];
     let answer: string | null = null;
-    for await (const e of solve({ problem: p.text, small: pair.small(), big: pair.big(), policy: { kind: 'verify' }, bigTemperature: 0 }) as AsyncGenerator<TraceEvent>) {
+    for await (const e of solve({
+      problem: p.text,
+      small: pair.small(),
+      big: pair.big(),
+      policy: { kind: 'verify' },
+      bigTemperature: 0,
+    }) as AsyncGenerator<TraceEvent>) {
       if (e.type === 'segment') source.set(e.id, { source: e.source, trigger: e.trigger });
       else if (e.type === 'text') shown.push(e.text);
       else if (e.type === 'done') answer = e.answer;
@@ -28,7 +34,10 @@ test('verify: wrong lines are rewritten by the large model, the small model neve
       if (e.type === 'segmentEnd' && source.get(e.id)?.source === 'big') bigTokens += e.tokens;
     }
     const bigs = [...source.values()].filter((s) => s.source === 'big');
-    assert.ok(bigs.every((s) => s.trigger === 'verify'), `every offload comes from the checker: ${JSON.stringify(bigs)}`);
+    assert.ok(
+      bigs.every((s) => s.trigger === 'verify'),
+      `every offload comes from the checker: ${JSON.stringify(bigs)}`,
+    );
     assert.ok(!shown.join('').includes(OPEN_TAG), 'the small model never wrote a tag');
     if (Number(answer) === p.answer) right++;
   }

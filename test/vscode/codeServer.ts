@@ -61,9 +61,7 @@ export async function startCodeServer(scratch: string, opts: StartOptions = {}):
   if (!existsSync(CODE_SERVER_BIN)) {
     throw new Error(`code-server is not installed at ${CODE_SERVER_BIN}; run: bash scripts/install-code-server.sh`);
   }
-  const dirs = Object.fromEntries(
-    ['tmp', 'config', 'data', 'cache', 'user-data', 'extensions', 'workspace'].map((d) => [d, join(scratch, d)]),
-  );
+  const dirs = Object.fromEntries(['tmp', 'config', 'data', 'cache', 'user-data', 'extensions', 'workspace'].map((d) => [d, join(scratch, d)]));
   if (opts.extensionsDir) dirs.extensions = opts.extensionsDir;
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
@@ -97,13 +95,17 @@ export async function startCodeServer(scratch: string, opts: StartOptions = {}):
   const child = spawn(
     CODE_SERVER_BIN,
     [
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
-      '--user-data-dir', dirs['user-data'],
-      '--extensions-dir', dirs.extensions,
+      '--user-data-dir',
+      dirs['user-data'],
+      '--extensions-dir',
+      dirs.extensions,
       ...(opts.enableProposedApi ?? []).flatMap((id) => ['--enable-proposed-api', id]),
       dirs.workspace,
     ],

@@ -12,7 +12,15 @@ const LM_ECHO_SRC = join(REPO, 'test/vscode/fixtures/lm-echo');
 export const LM_ECHO_ID = 'splitreason-test.lm-echo';
 
 // a suite imports a trace fixture (test/fixtures/traces/*.jsonl) as text: the host may run from a VSIX, away from the repository
-const node: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['vscode'], loader: { '.jsonl': 'text' } };
+const node: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  external: ['vscode'],
+  loader: { '.jsonl': 'text' },
+};
 
 /** Returns the runner (extensionTestsPath) and the echo model's extension folder. */
 export async function compileTests(out: string): Promise<{ indexJs: string; lmEcho: string }> {

@@ -34,7 +34,7 @@ function nupkgOf(files: Record<string, Buffer>): Buffer {
   });
 }
 
-test('the package, feed and files are the ones onnxruntime-node\'s own install script downloads', () => {
+test("the package, feed and files are the ones onnxruntime-node's own install script downloads", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const meta = require(join(ORT_PACKAGE, 'script/install-metadata.js')) as {
     manifests: Record<string, Record<string, { package: string; path: string }>>;
@@ -45,52 +45,68 @@ test('the package, feed and files are the ones onnxruntime-node\'s own install s
   for (const [file, inPackage] of Object.entries(CUDA_FILES)) assert.equal(manifest[`./${file}`]?.path, inPackage, file);
   const pkg = meta.packages[manifest['./libonnxruntime_providers_cuda.so'].package];
   assert.equal(pkg.name, CUDA_PACKAGE_ID);
-  assert.deepEqual(pkg.versions.map((v) => [meta.feeds[v.feed].index, v.version]), [[DEFAULT_FEED, ORT_VERSION]]);
+  assert.deepEqual(
+    pkg.versions.map((v) => [meta.feeds[v.feed].index, v.version]),
+    [[DEFAULT_FEED, ORT_VERSION]],
+  );
 });
 
-test('downloads with progress, resumes after a cut connection, checks the SHA-512 and lays out the folder', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
-  const files = providerFiles();
-  const nupkg = nupkgOf(files);
-  const server = await startNugetServer(CUDA_PACKAGE_ID, ORT_VERSION, nupkg);
-  const storageDir = tempDir();
-  try {
-    server.cutAfter = 400_000;
-    let total: number | null = null;
-    let resumedFrom = -1;
-    let bytes = 0;
-    const log: string[] = [];
-    const dir = await installCudaProvider({
-      feed: server.feed,
-      ortVersion: ORT_VERSION,
-      ortBinDir: ORT_BIN,
-      storageDir,
-      onStart: (i) => {
-        total = i.total;
-        resumedFrom = i.resumedFrom;
-      },
-      onBytes: (n) => (bytes += n),
-      log: (l) => log.push(l),
-    });
-    assert.equal(total, nupkg.length);
-    assert.equal(resumedFrom, 400_000, 'the second request continued where the cut one stopped');
-    assert.equal(bytes, nupkg.length, 'progress counted every byte once');
-    const nupkgRequests = server.requests.filter((r) => r.path.endsWith('.nupkg'));
-    assert.deepEqual(nupkgRequests.map((r) => [r.range, r.status]), [[undefined, 200], ['bytes=400000-', 206]]);
-    assert.ok(log.some((l) => /SHA-512 verified/.test(l)), log.join('\n'));
-    assert.equal(installedCudaDir(storageDir, ORT_VERSION), dir);
-    assert.deepEqual(readdirSync(dir).sort(), [ORT_LIBRARY, ...Object.keys(CUDA_FILES)].sort());
-    for (const [f, data] of Object.entries(files)) assert.ok(readFileSync(join(dir, f)).equals(data), `${f} extracted intact`);
-    assert.ok(readFileSync(join(dir, ORT_LIBRARY)).equals(readFileSync(join(ORT_BIN, ORT_LIBRARY))));
-    assert.deepEqual(readdirSync(join(storageDir, 'cuda')), [ORT_VERSION], 'the package and staging files are gone');
+test(
+  'downloads with progress, resumes after a cut connection, checks the SHA-512 and lays out the folder',
+  { skip: process.platform !== 'linux' || process.arch !== 'x64' },
+  async () => {
+    const files = providerFiles();
+    const nupkg = nupkgOf(files);
+    const server = await startNugetServer(CUDA_PACKAGE_ID, ORT_VERSION, nupkg);
+    const storageDir = tempDir();
+    try {
+      server.cutAfter = 400_000;
+      let total: number | null = null;
+      let resumedFrom = -1;
+      let bytes = 0;
+      const log: string[] = [];
+      const dir = await installCudaProvider({
+        feed: server.feed,
+        ortVersion: ORT_VERSION,
+        ortBinDir: ORT_BIN,
+        storageDir,
+        onStart: (i) => {
+          total = i.total;
+          resumedFrom = i.resumedFrom;
+        },
+        onBytes: (n) => (bytes += n),
+        log: (l) => log.push(l),
+      });
+      assert.equal(total, nupkg.length);
+      assert.equal(resumedFrom, 400_000, 'the second request continued where the cut one stopped');
+      assert.equal(bytes, nupkg.length, 'progress counted every byte once');
+      const nupkgRequests = server.requests.filter((r) => r.path.endsWith('.nupkg'));
+      assert.deepEqual(
+        nupkgRequests.map((r) => [r.range, r.status]),
+        [
+          [undefined, 200],
+          ['bytes=400000-', 206],
+        ],
+      );
+      assert.ok(
+        log.some((l) => /SHA-512 verified/.test(l)),
+        log.join('\n'),
+      );
+      assert.equal(installedCudaDir(storageDir, ORT_VERSION), dir);
+      assert.deepEqual(readdirSync(dir).sort(), [ORT_LIBRARY, ...Object.keys(CUDA_FILES)].sort());
+      for (const [f, data] of Object.entries(files)) assert.ok(readFileSync(join(dir, f)).equals(data), `${f} extracted intact`);
+      assert.ok(readFileSync(join(dir, ORT_LIBRARY)).equals(readFileSync(join(ORT_BIN, ORT_LIBRARY))));
+      assert.deepEqual(readdirSync(join(storageDir, 'cuda')), [ORT_VERSION], 'the package and staging files are gone');
 
-    // Installed: a second run fetches nothing.
-    const before = server.requests.length;
-    assert.equal(await installCudaProvider({ feed: server.feed, ortVersion: ORT_VERSION, ortBinDir: ORT_BIN, storageDir }), dir);
-    assert.equal(server.requests.length, before);
-  } finally {
-    await server.close();
-  }
-});
+      // Installed: a second run fetches nothing.
+      const before = server.requests.length;
+      assert.equal(await installCudaProvider({ feed: server.feed, ortVersion: ORT_VERSION, ortBinDir: ORT_BIN, storageDir }), dir);
+      assert.equal(server.requests.length, before);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test('a corrupt package is rejected with one clear sentence, and nothing of it is kept', async () => {
   const nupkg = nupkgOf(providerFiles());
@@ -100,7 +116,9 @@ test('a corrupt package is rejected with one clear sentence, and nothing of it i
     server.corruptAt = 1000;
     await assert.rejects(
       installCudaProvider({ feed: server.feed, ortVersion: ORT_VERSION, ortBinDir: ORT_BIN, storageDir }),
-      new RegExp(`the downloaded ${CUDA_PACKAGE_ID} ${ORT_VERSION.replace(/\./g, '\\.')} is corrupt .*SHA-512.* was deleted: run SplitReason: Enable CUDA again\\.`),
+      new RegExp(
+        `the downloaded ${CUDA_PACKAGE_ID} ${ORT_VERSION.replace(/\./g, '\\.')} is corrupt .*SHA-512.* was deleted: run SplitReason: Enable CUDA again\\.`,
+      ),
     );
     assert.equal(installedCudaDir(storageDir, ORT_VERSION), undefined);
     assert.deepEqual(readdirSync(join(storageDir, 'cuda')), []);
@@ -121,15 +139,18 @@ test('a feed without the package says so', async () => {
   }
 });
 
-test('an engine started with the installed folder (LoadOptions.ortLibraryDir) loads onnxruntime from it, tries CUDA there and logs its fallback', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
-  const server = await startNugetServer(CUDA_PACKAGE_ID, ORT_VERSION, nupkgOf(providerFiles()));
-  let dir: string;
-  try {
-    dir = await installCudaProvider({ feed: server.feed, ortVersion: ORT_VERSION, ortBinDir: ORT_BIN, storageDir: tempDir() });
-  } finally {
-    await server.close();
-  }
-  const script = `
+test(
+  'an engine started with the installed folder (LoadOptions.ortLibraryDir) loads onnxruntime from it, tries CUDA there and logs its fallback',
+  { skip: process.platform !== 'linux' || process.arch !== 'x64' },
+  async () => {
+    const server = await startNugetServer(CUDA_PACKAGE_ID, ORT_VERSION, nupkgOf(providerFiles()));
+    let dir: string;
+    try {
+      dir = await installCudaProvider({ feed: server.feed, ortVersion: ORT_VERSION, ortBinDir: ORT_BIN, storageDir: tempDir() });
+    } finally {
+      await server.close();
+    }
+    const script = `
     const { LocalModel } = require(${JSON.stringify(join(REPO, 'src/engine'))});
     const { readFileSync } = require('node:fs');
     (async () => {
@@ -139,14 +160,18 @@ test('an engine started with the installed folder (LoadOptions.ortLibraryDir) lo
       console.log(JSON.stringify({ device: m.device, log, loaded }));
       await m.dispose();
     })();`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { device: string; log: string[]; loaded: string[] };
-  assert.deepEqual(out.loaded, [join(dir, ORT_LIBRARY)], 'the engine process loaded the copy beside the providers');
-  assert.equal(out.device, 'cpu');
-  assert.ok(!out.log.some((l) => /skipped cuda/.test(l)), `CUDA was not skipped as absent:\n${out.log.join('\n')}`);
-  assert.ok(out.log.some((l) => /^cuda failed, falling back: ./.test(l)), out.log.join('\n'));
-});
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { device: string; log: string[]; loaded: string[] };
+    assert.deepEqual(out.loaded, [join(dir, ORT_LIBRARY)], 'the engine process loaded the copy beside the providers');
+    assert.equal(out.device, 'cpu');
+    assert.ok(!out.log.some((l) => /skipped cuda/.test(l)), `CUDA was not skipped as absent:\n${out.log.join('\n')}`);
+    assert.ok(
+      out.log.some((l) => /^cuda failed, falling back: ./.test(l)),
+      out.log.join('\n'),
+    );
+  },
+);
 
 test('a machine without the CUDA 12 runtime or cuDNN gets one sentence naming what is missing', () => {
   const libs = tempDir();
@@ -156,5 +181,8 @@ test('a machine without the CUDA 12 runtime or cuDNN gets one sentence naming wh
   );
   const ldconfig = ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12'].map((l) => `\t${l} (libc6,x86-64) => /usr/local/cuda/lib64/${l}`).join('\n');
   assert.match(missingRuntimeMessage({ dirs: [], ldconfig })!, /^This machine lacks cuDNN 9 \(libcudnn\.so\.9 not found/);
-  assert.equal(missingRuntimeMessage({ dirs: [], ldconfig: `${ldconfig}\n\tlibcudnn.so.9 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.9` }), undefined);
+  assert.equal(
+    missingRuntimeMessage({ dirs: [], ldconfig: `${ldconfig}\n\tlibcudnn.so.9 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.9` }),
+    undefined,
+  );
 });

@@ -31,7 +31,16 @@ async function main(): Promise<number> {
     extensionDevelopmentPath: REPO,
     extensionTestsPath: indexJs,
     extensionTestsEnv: { SPLITREASON_VSCODE_RESULT: resultFile },
-    launchArgs: ['--extensions-dir', extensions, '--enable-proposed-api', LM_ECHO_ID, '--disable-workspace-trust', '--user-data-dir', join(scratch, 'user-data'), workspace],
+    launchArgs: [
+      '--extensions-dir',
+      extensions,
+      '--enable-proposed-api',
+      LM_ECHO_ID,
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      join(scratch, 'user-data'),
+      workspace,
+    ],
   }).catch((e: unknown) => console.error(e instanceof Error ? e.message : e));
   if (!existsSync(resultFile)) {
     console.log('0 passed, 1 failed');

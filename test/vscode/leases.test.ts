@@ -33,7 +33,10 @@ describe('leased models', () => {
     slot.retire();
     await settle();
     assert.deepEqual(freed, ['model-a']);
-    await assert.rejects(slot.fill('bad', async () => Promise.reject(new Error('no such folder'))), /no such folder/);
+    await assert.rejects(
+      slot.fill('bad', async () => Promise.reject(new Error('no such folder'))),
+      /no such folder/,
+    );
     await settle();
     assert.equal(slot.current('bad'), undefined);
   });

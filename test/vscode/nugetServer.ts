@@ -93,7 +93,8 @@ export async function startNugetServer(packageId: string, version: string, nupkg
       });
     }
     if (path === `/v3/registration5-semver1/${id}/${version}.json`) return json({ catalogEntry: `${base}/v3/catalog0/data/${id}.${version}.json` });
-    if (path === `/v3/catalog0/data/${id}.${version}.json`) return json({ id: packageId, version, packageHash: sha512, packageHashAlgorithm: 'SHA512', packageSize: nupkg.length });
+    if (path === `/v3/catalog0/data/${id}.${version}.json`)
+      return json({ id: packageId, version, packageHash: sha512, packageHashAlgorithm: 'SHA512', packageSize: nupkg.length });
     if (path === `/v3-flatcontainer/${id}/${version}/${id}.${version}.nupkg`) {
       const body = Buffer.from(nupkg);
       if (state.corruptAt !== undefined) body[state.corruptAt] ^= 0xff;

@@ -18,8 +18,12 @@ export interface Outcome {
   error?: string;
 }
 
-export type UiRunner = (tests: UiTest[], server: Awaited<ReturnType<typeof startCodeServer>>, extension: 'installed', extensionRoot: string) => Promise<Outcome[]>;
-
+export type UiRunner = (
+  tests: UiTest[],
+  server: Awaited<ReturnType<typeof startCodeServer>>,
+  extension: 'installed',
+  extensionRoot: string,
+) => Promise<Outcome[]>;
 
 export async function runPackagedTests(out: string, scratch: string, tests: UiTest[], runUi: UiRunner): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
@@ -38,7 +42,7 @@ export async function runPackagedTests(out: string, scratch: string, tests: UiTe
   try {
     let vsix = '';
     let root = '';
-    const installed = await step('npm run package builds this platform\'s VSIX and code-server --install-extension installs it', () => {
+    const installed = await step("npm run package builds this platform's VSIX and code-server --install-extension installs it", () => {
       vsix = packageVsix(join(out, 'vsix'));
       root = installVsix(vsix, join(scratch, 'install'), extensionsDir);
     });

@@ -40,7 +40,15 @@ function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -60,7 +68,13 @@ async function runHostTests(server: CodeServer, browser: Browser, resultFile: st
   await page.screenshot({ path: join(ARTIFACTS, 'host-tests.png') }).catch(() => undefined);
   await context.close();
   if (!found) {
-    return [{ title: 'extension host tests', ok: false, error: `no result file after ${HOST_TIMEOUT_MS / 1000} s (see ${consoleLog} and ${join(ARTIFACTS, 'scratch', 'code-server.log')})` }];
+    return [
+      {
+        title: 'extension host tests',
+        ok: false,
+        error: `no result file after ${HOST_TIMEOUT_MS / 1000} s (see ${consoleLog} and ${join(ARTIFACTS, 'scratch', 'code-server.log')})`,
+      },
+    ];
   }
   const result = JSON.parse(readFileSync(found, 'utf8')) as HostTestResult;
   if (result.tests.length === 0) return [{ title: 'extension host tests', ok: false, error: 'the host ran no tests' }];
@@ -69,7 +83,13 @@ async function runHostTests(server: CodeServer, browser: Browser, resultFile: st
 
 let uiRuns = 0;
 /** Each test in a fresh browser context; console log per test, a screenshot on failure. */
-async function runUiTests(browser: Browser, tests: UiTest[], server: CodeServer, extension: 'development' | 'installed', extensionRoot: string): Promise<Outcome[]> {
+async function runUiTests(
+  browser: Browser,
+  tests: UiTest[],
+  server: CodeServer,
+  extension: 'development' | 'installed',
+  extensionRoot: string,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const t of tests) {
     if (grep && !t.title.includes(grep)) continue;
@@ -110,13 +130,26 @@ async function main(): Promise<number> {
       });
       try {
         if (phase('host')) outcomes.push(...(await runHostTests(server, browser, resultFile, compiled.indexJs)));
-        if (phase('ui')) outcomes.push(...(await runUiTests(browser, [toySolveTest, domainTest, ...uiTests, notebookTest, checkDecorationsTest, tutorMeTest, walkthroughTest], server, 'development', REPO)));
+        if (phase('ui'))
+          outcomes.push(
+            ...(await runUiTests(
+              browser,
+              [toySolveTest, domainTest, ...uiTests, notebookTest, checkDecorationsTest, tutorMeTest, walkthroughTest],
+              server,
+              'development',
+              REPO,
+            )),
+          );
       } finally {
         await server.stop();
       }
     }
     if (phase('packaged')) {
-      outcomes.push(...(await runPackagedTests(OUT, join(ARTIFACTS, 'scratch-packaged'), [toySolveTest], (tests, server, ext, root) => runUiTests(browser, tests, server, ext, root))));
+      outcomes.push(
+        ...(await runPackagedTests(OUT, join(ARTIFACTS, 'scratch-packaged'), [toySolveTest], (tests, server, ext, root) =>
+          runUiTests(browser, tests, server, ext, root),
+        )),
+      );
     }
   } finally {
     await browser.close().catch(() => undefined);

@@ -10,7 +10,12 @@ const from = (values: Record<string, unknown>) => readSettings((k) => values[k])
 
 describe('settings', () => {
   it('package.json declares exactly the keys the reader validates, with the same defaults, enums and bounds', () => {
-    assert.deepEqual(Object.keys(contributed).sort(), Object.keys(SETTING_SPECS).map((k) => `splitreason.${k}`).sort());
+    assert.deepEqual(
+      Object.keys(contributed).sort(),
+      Object.keys(SETTING_SPECS)
+        .map((k) => `splitreason.${k}`)
+        .sort(),
+    );
     for (const [key, spec] of Object.entries(SETTING_SPECS)) {
       const c = contributed[`splitreason.${key}`];
       assert.deepEqual(c.default, spec.default, `default of ${key}`);
@@ -53,7 +58,13 @@ describe('settings', () => {
   it('reports each bad value with the key, the value and what it must be', () => {
     const { problems, settings } = from({ temperature: -1, 'budgets.segmentCap': 2.5, device: 'tpu', cueWords: ['Wait', ''], modelHubUrl: 'ftp://x' });
     const byKey = Object.fromEntries(problems.map((p) => [p.key, p.message]));
-    assert.deepEqual(Object.keys(byKey).sort(), ['splitreason.budgets.segmentCap', 'splitreason.cueWords', 'splitreason.device', 'splitreason.modelHubUrl', 'splitreason.temperature']);
+    assert.deepEqual(Object.keys(byKey).sort(), [
+      'splitreason.budgets.segmentCap',
+      'splitreason.cueWords',
+      'splitreason.device',
+      'splitreason.modelHubUrl',
+      'splitreason.temperature',
+    ]);
     assert.equal(byKey['splitreason.temperature'], 'splitreason.temperature is -1; it must be null or a number from 0 to 2.');
     assert.match(byKey['splitreason.budgets.segmentCap'], /2\.5; it must be an integer from 1 to 4096/);
     assert.match(byKey['splitreason.device'], /"tpu".*one of "auto", "cpu"/);
@@ -63,7 +74,10 @@ describe('settings', () => {
 
   it('an API provider needs a base URL and a model name', () => {
     const { problems } = from({ 'largeModel.provider': 'openai-chat', 'largeModel.baseUrl': 'localhost:8000' });
-    assert.deepEqual(problems.map((p) => p.key), ['splitreason.largeModel.baseUrl', 'splitreason.largeModel.model']);
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ['splitreason.largeModel.baseUrl', 'splitreason.largeModel.model'],
+    );
     assert.match(problems[0].message, /"localhost:8000".*needs the API's base URL/);
     assert.deepEqual(from({ 'largeModel.provider': 'openai-chat', 'largeModel.baseUrl': 'http://127.0.0.1:8000/v1', 'largeModel.model': 'm' }).problems, []);
   });

@@ -11,7 +11,6 @@ import { CODE_SERVER_BIN, REPO } from './codeServer';
 import { buildProduction, packageTarget } from '../../scripts/package';
 import { checkExtensionFiles, hostTarget } from '../../scripts/vsixTargets';
 
-
 function run(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env, timeout: 5 * 60_000 });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
@@ -37,9 +36,20 @@ export function installVsix(vsix: string, scratch: string, extensionsDir: string
   for (let d = dirname(extensionsDir); d !== dirname(d); d = dirname(d)) {
     if (existsSync(join(d, 'node_modules'))) throw new Error(`${join(d, 'node_modules')} would hide what the VSIX lacks; install somewhere else`);
   }
-  const env = { ...process.env, TMPDIR: join(scratch, 'tmp'), XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache') };
+  const env = {
+    ...process.env,
+    TMPDIR: join(scratch, 'tmp'),
+    XDG_CONFIG_HOME: join(scratch, 'config'),
+    XDG_DATA_HOME: join(scratch, 'data'),
+    XDG_CACHE_HOME: join(scratch, 'cache'),
+  };
   for (const d of [env.TMPDIR, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME]) mkdirSync(d, { recursive: true });
-  const out = run('code-server --install-extension', CODE_SERVER_BIN, ['--extensions-dir', extensionsDir, '--user-data-dir', join(scratch, 'user-data'), '--install-extension', vsix], env);
+  const out = run(
+    'code-server --install-extension',
+    CODE_SERVER_BIN,
+    ['--extensions-dir', extensionsDir, '--user-data-dir', join(scratch, 'user-data'), '--install-extension', vsix],
+    env,
+  );
   // VS Code names a platform-specific extension's folder publisher.name-version-target.
   const folder = readdirSync(extensionsDir).find((d) => d.startsWith('splitreason.splitreason-'));
   if (!folder || !existsSync(join(extensionsDir, folder, 'package.json'))) throw new Error(`the VSIX did not install into ${extensionsDir}:\n${out}`);
@@ -61,5 +71,9 @@ function files(dir: string, base = dir): string[] {
 export function checkInstalledFiles(extensionDir: string, requiredModels: string[]): { unexpected: string[]; missing: string[] } {
   const target = hostTarget();
   if (!target) throw new Error(`no platform VSIX is built for ${process.platform}-${process.arch}`);
-  return checkExtensionFiles(target, files(extensionDir).filter((f) => f !== '.vsixmanifest'), requiredModels);
+  return checkExtensionFiles(
+    target,
+    files(extensionDir).filter((f) => f !== '.vsixmanifest'),
+    requiredModels,
+  );
 }

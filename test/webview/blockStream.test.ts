@@ -21,10 +21,13 @@ test('<think> and </think> split across text events move blocks between the part
   assert.equal(s.open.part, 'think');
   s.push(0, 'ink>\nThe answer is 4.');
   const closed = s.takeClosed();
-  assert.deepEqual(closed.map((b) => [b.part, text(b)]), [
-    ['think', 'step one'],
-    ['think', 'step two'],
-  ]);
+  assert.deepEqual(
+    closed.map((b) => [b.part, text(b)]),
+    [
+      ['think', 'step one'],
+      ['think', 'step two'],
+    ],
+  );
   assert.equal(s.open.part, 'answer');
   assert.equal(text(s.open), 'The answer is 4.');
 });
@@ -32,10 +35,13 @@ test('<think> and </think> split across text events move blocks between the part
 test('text before any marker is reasoning (the chat template opens <think> in the prompt)', () => {
   const s = new BlockStream();
   s.push(0, 'reasoning\n</think>\nanswer\n');
-  assert.deepEqual(s.takeClosed().map((b) => [b.part, text(b)]), [
-    ['think', 'reasoning'],
-    ['answer', 'answer'],
-  ]);
+  assert.deepEqual(
+    s.takeClosed().map((b) => [b.part, text(b)]),
+    [
+      ['think', 'reasoning'],
+      ['answer', 'answer'],
+    ],
+  );
 });
 
 test('a display formula over several lines is one block', () => {

@@ -28,19 +28,79 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'the model ended with a boxed answer', text: '$47 \\times 86 = 4042$\n</think>\nThe answer is $\\boxed{3913}$.', done: { answer: '3913', reason: 'eos' }, kind: 'answer', title: 'Answer', detail: /^$/, border: '--vscode-charts-green' },
-  { name: 'the model ended without a boxed answer', text: 'I think it is about 4000.', done: { answer: null, reason: 'eos' }, kind: 'no-answer', title: 'No final answer', detail: /finished without writing a final answer in \\boxed\{…\}/, border: null },
-  { name: 'the model context filled up', text: '$47 \\times 86 = \\boxed{4042}$ and then', done: { answer: '4042', reason: 'max-tokens', limit: 'context', limitTokens: 512 }, kind: 'limit', title: 'Stopped before the end', detail: /ran out of room: it can hold 512 tokens.*The last boxed value in the reasoning, 4042, is not a final answer/, border: '--vscode-editorWarning-foreground' },
-  { name: 'the token budget ran out', text: 'Let me think step by step', done: { answer: null, reason: 'max-tokens', limit: 'budget', limitTokens: 4096 }, kind: 'limit', title: 'Stopped before the end', detail: /whole token budget of 4,096 tokens \(setting splitreason\.budgets\.maxTokens\)/, border: '--vscode-editorWarning-foreground' },
-  { name: 'the time limit passed', text: 'Let me think', done: { answer: null, reason: 'timeout' }, kind: 'limit', title: 'Out of time', detail: /time limit \(setting splitreason\.budgets\.timeoutSeconds\)/, border: '--vscode-editorWarning-foreground' },
-  { name: 'the student stopped it', text: 'Let me think', done: { answer: null, reason: 'cancelled' }, kind: 'stopped', title: 'Stopped', detail: /You stopped this solve before the model finished\./, border: null },
-  { name: 'it failed', text: 'Let me', done: { answer: null, reason: 'error' }, kind: 'failed', title: 'The solve failed', detail: /the message above says what/, border: '--vscode-errorForeground' },
+  {
+    name: 'the model ended with a boxed answer',
+    text: '$47 \\times 86 = 4042$\n</think>\nThe answer is $\\boxed{3913}$.',
+    done: { answer: '3913', reason: 'eos' },
+    kind: 'answer',
+    title: 'Answer',
+    detail: /^$/,
+    border: '--vscode-charts-green',
+  },
+  {
+    name: 'the model ended without a boxed answer',
+    text: 'I think it is about 4000.',
+    done: { answer: null, reason: 'eos' },
+    kind: 'no-answer',
+    title: 'No final answer',
+    detail: /finished without writing a final answer in \\boxed\{…\}/,
+    border: null,
+  },
+  {
+    name: 'the model context filled up',
+    text: '$47 \\times 86 = \\boxed{4042}$ and then',
+    done: { answer: '4042', reason: 'max-tokens', limit: 'context', limitTokens: 512 },
+    kind: 'limit',
+    title: 'Stopped before the end',
+    detail: /ran out of room: it can hold 512 tokens.*The last boxed value in the reasoning, 4042, is not a final answer/,
+    border: '--vscode-editorWarning-foreground',
+  },
+  {
+    name: 'the token budget ran out',
+    text: 'Let me think step by step',
+    done: { answer: null, reason: 'max-tokens', limit: 'budget', limitTokens: 4096 },
+    kind: 'limit',
+    title: 'Stopped before the end',
+    detail: /whole token budget of 4,096 tokens \(setting splitreason\.budgets\.maxTokens\)/,
+    border: '--vscode-editorWarning-foreground',
+  },
+  {
+    name: 'the time limit passed',
+    text: 'Let me think',
+    done: { answer: null, reason: 'timeout' },
+    kind: 'limit',
+    title: 'Out of time',
+    detail: /time limit \(setting splitreason\.budgets\.timeoutSeconds\)/,
+    border: '--vscode-editorWarning-foreground',
+  },
+  {
+    name: 'the student stopped it',
+    text: 'Let me think',
+    done: { answer: null, reason: 'cancelled' },
+    kind: 'stopped',
+    title: 'Stopped',
+    detail: /You stopped this solve before the model finished\./,
+    border: null,
+  },
+  {
+    name: 'it failed',
+    text: 'Let me',
+    done: { answer: null, reason: 'error' },
+    kind: 'failed',
+    title: 'The solve failed',
+    detail: /the message above says what/,
+    border: '--vscode-errorForeground',
+  },
 ];
 
 for (const c of cases) {
   test(`end card when ${c.name}: "${c.title}"`, async () => {
     const p = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, LIGHT);
-    const events = [...reasoning(c.text), ...(c.done.reason === 'error' ? [{ type: 'error', message: 'the model file is damaged', recoverable: false }] : []), { type: 'done', ...c.done }];
+    const events = [
+      ...reasoning(c.text),
+      ...(c.done.reason === 'error' ? [{ type: 'error', message: 'the model file is damaged', recoverable: false }] : []),
+      { type: 'done', ...c.done },
+    ];
     await p.send({ type: 'events', events });
     assert.equal(await p.probe('visible', '.sr-final'), true);
     assert.equal(await p.probe('text', '.sr-final-label'), c.title);

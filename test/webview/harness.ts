@@ -48,7 +48,9 @@ export interface TestServer {
 
 /** Fails with a clear message when dist/ is missing or older than the webview sources. */
 export function assertBuilt(): void {
-  const bundles = ['dist/webview/panel.js', 'dist/webview/notebookRenderer.js', 'dist/webview/panel.css', 'dist/webview/katex/katex.min.css'].map((p) => join(ROOT, p));
+  const bundles = ['dist/webview/panel.js', 'dist/webview/notebookRenderer.js', 'dist/webview/panel.css', 'dist/webview/katex/katex.min.css'].map((p) =>
+    join(ROOT, p),
+  );
   for (const b of bundles) {
     if (!existsSync(b)) throw new Error(`${b} is missing: run \`npm run build\` before the webview tests`);
   }
@@ -206,10 +208,10 @@ export class WebviewPage {
 
   /** Runs a function of the in-page probe library (page/probes.js) by name. */
   probe<T>(name: string, ...args: unknown[]): Promise<T> {
-    return this.page.evaluate(
-      ([n, a]) => ((globalThis as unknown as ProbeWindow).__probe as unknown as Record<string, (...x: unknown[]) => T>)[n](...a),
-      [name, args] as const,
-    );
+    return this.page.evaluate(([n, a]) => ((globalThis as unknown as ProbeWindow).__probe as unknown as Record<string, (...x: unknown[]) => T>)[n](...a), [
+      name,
+      args,
+    ] as const);
   }
 
   async screenshot(name: string): Promise<string> {

@@ -11,7 +11,6 @@ import { DARK } from './themes';
 const env = sharedBrowser();
 const requests: string[] = [];
 
-
 /**
  * What the CSP may block in these traces: KaTeX sets a few style attributes with setAttribute
  * (the colour of a parse error, SVG widths); the CSP blocks them and panel.css makes up for it.

@@ -63,10 +63,7 @@ export function hostileCases(): HostileCase[] {
     },
     {
       name: 'script-and-img',
-      events: trace(
-        [`Step ${script} one\n`, `**bold ${img}** and ${svg}\n`, `$x ${img}$ and $\\text{${script}}$\n`],
-        [`Answer ${script}\n`],
-      ),
+      events: trace([`Step ${script} one\n`, `**bold ${img}** and ${svg}\n`, `$x ${img}$ and $\\text{${script}}$\n`], [`Answer ${script}\n`]),
       literal: [script, img, '<svg onload='],
     },
     {

@@ -14,7 +14,12 @@ const page = (over: Partial<Parameters<typeof panelHtml>[0]> = {}) =>
   });
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 test('the CSP allows only the extension origin and the nonce, nothing inline', () => {

@@ -47,7 +47,11 @@ test('prices are not math (Pandoc dollar rules), \\$ is a dollar', () => {
 
 test('a line that is one formula is math even with spaces inside the dollars (the toy pair writes them)', () => {
   assert.deepEqual(show('$  4042 -    129 =   3913$'), [['math', '  4042 -    129 =   3913', false]]);
-  assert.deepEqual(show('  $ x + 1 $.'), [['text', '  '], ['math', ' x + 1 ', false], ['text', '.']]);
+  assert.deepEqual(show('  $ x + 1 $.'), [
+    ['text', '  '],
+    ['math', ' x + 1 ', false],
+    ['text', '.'],
+  ]);
   // Not unambiguous: text before the opener, text after the closer, or an empty formula.
   assert.deepEqual(show('pay $ 5 and $6'), [['text', 'pay $ 5 and $6']]);
   assert.deepEqual(show('$ 5 and $6 more'), [['text', '$ 5 and $6 more']]);
@@ -59,7 +63,10 @@ test('unterminated math is text; an open $$ or \\[ is reported', () => {
   assert.equal(parseInline('$$\\int_0^1').unclosedDisplay, true);
   assert.equal(parseInline('\\[ x').unclosedDisplay, true);
   assert.equal(parseInline('$$x$$ $y$').unclosedDisplay, false);
-  assert.equal(parseInline('\\boxed{3').items.every((i) => i.kind === 'text'), true);
+  assert.equal(
+    parseInline('\\boxed{3').items.every((i) => i.kind === 'text'),
+    true,
+  );
 });
 
 test('bold, italic and code; math inside emphasis', () => {
@@ -87,7 +94,10 @@ test('emphasis pairs always nest; unpaired stars stay text', () => {
     }
     assert.deepEqual(depth, [], `${s}: every open is closed`);
   }
-  assert.ok(parseInline('2 * 3 * 4').items.every((i) => i.kind === 'text'), 'stars between spaces are no delimiters');
+  assert.ok(
+    parseInline('2 * 3 * 4').items.every((i) => i.kind === 'text'),
+    'stars between spaces are no delimiters',
+  );
 });
 
 test('items cover the text in order without gaps', () => {
@@ -103,6 +113,9 @@ test('items cover the text in order without gaps', () => {
 test('a line of thousands of unmatched delimiters parses to text', () => {
   for (const s of ['$a '.repeat(1500), '\\['.repeat(2000), '$$'.repeat(1) + 'x'.repeat(4000), '`'.repeat(3000), '\\boxed{'.repeat(500)]) {
     const items = parseInline(s).items;
-    assert.ok(items.every((i) => i.kind === 'text'), 'no math, no code');
+    assert.ok(
+      items.every((i) => i.kind === 'text'),
+      'no math, no code',
+    );
   }
 });

@@ -12,7 +12,6 @@ import { TRACE_MIME as MIME } from '../../webview/protocol';
 
 const env = sharedBrowser();
 
-
 async function notebook(theme = LIGHT): Promise<WebviewPage> {
   const p = await WebviewPage.open(env.browser, `${env.server.origin}/notebook`, theme);
   await p.page.evaluate(`(async () => { while (!window.__rendererReady) await new Promise((r) => setTimeout(r, 10)); })()`);
@@ -46,7 +45,10 @@ test('the renderer brings its own stylesheets: KaTeX laid out, segments coloured
   const num = await nb.probe<number>('leafTop', '#output .sr-problem', '3');
   const den = await nb.probe<number>('leafTop', '#output .sr-problem', '4');
   assert.ok(den - num > 4, 'fractions stack');
-  assert.equal((await nb.probe<Record<string, string>>('style', '#output .sr-think-body .sr-big.sr-failed', ['border-bottom-style']))['border-bottom-style'], 'dashed');
+  assert.equal(
+    (await nb.probe<Record<string, string>>('style', '#output .sr-think-body .sr-big.sr-failed', ['border-bottom-style']))['border-bottom-style'],
+    'dashed',
+  );
   assert.equal(await nb.probe('count', '#output .sr-marker.sr-failed'), 1);
   // The legend and the stats are laid out as rows of separate items, not run together.
   assert.equal((await nb.probe<Record<string, string>>('style', '#output .sr-stats', ['display'])).display, 'flex');
@@ -74,6 +76,9 @@ test('an output written before version 1 (a bare array of events) renders like t
 test('an output that holds no events says what is wrong', async () => {
   const nb = await notebook();
   await nb.probe('renderNotebook', { type: 'start' }, MIME);
-  assert.match((await nb.probe<string>('text', '#output')) ?? '', /not a trace\. Expected application\/vnd\.splitreason\.trace\+json to hold a JSON object \{ "events": \[\.\.\.\] \}/);
+  assert.match(
+    (await nb.probe<string>('text', '#output')) ?? '',
+    /not a trace\. Expected application\/vnd\.splitreason\.trace\+json to hold a JSON object \{ "events": \[\.\.\.\] \}/,
+  );
   await nb.close();
 });

@@ -27,7 +27,10 @@ test('a notice shows its message and buttons; a button sends its index; a new so
   assert.match((await p.probe<string>('text', '.sr-problem')) ?? '', /What is 37 \+ 48\?/);
   await p.screenshot('notice-dark.png');
   await p.page.locator('.sr-notice vscode-button[data-notice="1"]').click();
-  assert.deepEqual((await p.posted()).filter((m) => m.type === 'noticeAction'), [{ type: 'noticeAction', index: 1 }]);
+  assert.deepEqual(
+    (await p.posted()).filter((m) => m.type === 'noticeAction'),
+    [{ type: 'noticeAction', index: 1 }],
+  );
   await p.send({ type: 'reset', problem: 'Compute $47 \\times 86 - 129$.' });
   assert.equal(await p.probe('visible', '.sr-notice'), false);
   assert.equal(await p.pwned(), undefined);

@@ -23,11 +23,11 @@ const env = sharedBrowser();
 const toy = loadTrace('toy.jsonl');
 const failed = loadTrace('failed.jsonl');
 
-
 const open = (theme: Theme, viewport?: { width: number; height: number }) => WebviewPage.open(env.browser, `${env.server.origin}/panel`, theme, viewport);
 
 function near(actual: number[], expected: number[], what: string): void {
-  for (let i = 0; i < 3; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= 2, `${what}: got rgb(${actual.slice(0, 3).map(Math.round)}) expected rgb(${expected})`);
+  for (let i = 0; i < 3; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= 2, `${what}: got rgb(${actual.slice(0, 3).map(Math.round)}) expected rgb(${expected})`);
 }
 
 async function noErrors(p: WebviewPage): Promise<void> {
@@ -44,8 +44,17 @@ for (const theme of THEMES) {
     const small = segs.filter((s) => s.seg !== 1);
     assert.ok(big.length >= 4, 'the offloaded segment spans text and math over three lines');
     assert.ok(small.length > big.length);
-    assert.equal(big.map((s) => s.text).join('').includes('Split 86 as 80 + 6: '), true);
-    assert.deepEqual(big.flatMap((s) => s.tex), ['47 \\times 80 = 3760', '47 \\times 6 = 282', '47 \\times 86 = 3760 + 282 = 4042', '4042']);
+    assert.equal(
+      big
+        .map((s) => s.text)
+        .join('')
+        .includes('Split 86 as 80 + 6: '),
+      true,
+    );
+    assert.deepEqual(
+      big.flatMap((s) => s.tex),
+      ['47 \\times 80 = 3760', '47 \\times 6 = 282', '47 \\times 86 = 3760 + 282 = 4042', '4042'],
+    );
 
     const purple = hexRgb(theme.vars['--vscode-charts-purple']);
     for (const s of big) {
@@ -146,7 +155,8 @@ test('stats bar, legend, and the hover card of each segment', async () => {
   await p.page.hover('.sr-think-body [data-seg="1"]');
   assert.equal(await p.probe('visible', '.sr-tooltip'), true);
   const card = (await p.probe<string>('text', '.sr-tooltip')) ?? '';
-  for (const part of ['Offloaded to Qwen2.5-32B-Instruct', 'Trigger: learned', '41 tokens in 1.38 s', 'Ended: handback']) assert.ok(card.includes(part), `hover card has "${part}": ${card}`);
+  for (const part of ['Offloaded to Qwen2.5-32B-Instruct', 'Trigger: learned', '41 tokens in 1.38 s', 'Ended: handback'])
+    assert.ok(card.includes(part), `hover card has "${part}": ${card}`);
   await p.page.hover('.sr-think-body [data-seg="0"]');
   const local = (await p.probe<string>('text', '.sr-tooltip')) ?? '';
   assert.ok(local.includes('Local model DeepSeek-R1-Distill-Qwen-1.5B') && local.includes('24 tokens in 412 ms'), local);
@@ -233,7 +243,10 @@ test('Stop / Solve again follow the running state; every action posts its messag
   await p.page.click('vscode-button[data-action="again"]');
   for (const a of ['markdown', 'latex', 'insert', 'save']) await p.page.click(`vscode-button[data-action="${a}"]`);
   const posted = await p.posted();
-  assert.deepEqual(posted.map((m) => m.type), ['ready', 'stop', 'solveAgain', 'copy', 'copy', 'insert', 'saveTrace']);
+  assert.deepEqual(
+    posted.map((m) => m.type),
+    ['ready', 'stop', 'solveAgain', 'copy', 'copy', 'insert', 'saveTrace'],
+  );
   const [md, tex, insert] = posted.slice(3, 6) as { format?: string; text: string }[];
   assert.equal(md.format, 'markdown');
   assert.ok(md.text.startsWith('**Problem.** Compute $47 \\times 86 - 129$.\n\n**Reasoning**\n\nI need to compute'));

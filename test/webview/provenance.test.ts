@@ -22,7 +22,10 @@ interface Tinted {
 /** The text each big segment wrote, from the events themselves. */
 function bigText(events: TraceEvent[]): string {
   const big = new Set(events.filter((e) => e.type === 'segment' && e.source === 'big').map((e) => (e as { id: number }).id));
-  return events.filter((e) => e.type === 'text' && big.has(e.id)).map((e) => (e as { text: string }).text).join('');
+  return events
+    .filter((e) => e.type === 'text' && big.has(e.id))
+    .map((e) => (e as { text: string }).text)
+    .join('');
 }
 const noSpace = (s: string): string => s.replace(/\s+/g, '');
 
@@ -43,7 +46,11 @@ test("toy pair's trace: the tinted text is exactly the large model's text, insid
   // The formula is typeset once, with the small model's part untinted around the pieces.
   const formula = await p.probe<string>('visibleText', '#sr-trace .sr-think-body .sr-line .sr-math');
   assert.match(formula.replace(/\s+/g, ''), /47×86=47×80\+47×6=3760\+282=4042/);
-  assert.deepEqual(await p.probe('tex', '#sr-trace .sr-think-body .sr-line:first-child'), ['47 \\times 86 = 47 \\times 80 + 47 \\times 6 = 3760 +  282 = 4042'], 'the MathML keeps the TeX as written');
+  assert.deepEqual(
+    await p.probe('tex', '#sr-trace .sr-think-body .sr-line:first-child'),
+    ['47 \\times 86 = 47 \\times 80 + 47 \\times 6 = 3760 +  282 = 4042'],
+    'the MathML keeps the TeX as written',
+  );
   assert.deepEqual(await p.cspViolations(), []);
   assert.deepEqual(p.pageErrors, []);
   await p.screenshot('provenance-toy-pair.png');
@@ -87,7 +94,10 @@ test('a model cannot borrow the tint or reach HTML: its own \\htmlClass, \\href 
   ];
   const p = await panel(events);
   const tinted = await p.probe<Tinted[]>('tinted', '#sr-trace');
-  assert.deepEqual(tinted.map((t) => noSpace(t.text)), ['42']);
+  assert.deepEqual(
+    tinted.map((t) => noSpace(t.text)),
+    ['42'],
+  );
   assert.deepEqual(await p.probe('dangerous', '#sr-trace'), []);
   assert.equal(await p.probe('count', '#sr-trace [style*="color:red"], #sr-trace [style*="color: red"]'), 0);
   assert.deepEqual(await p.cspViolations(), []);

@@ -17,7 +17,8 @@ const toy = loadTrace('toy.jsonl');
 const FIRST = toy.slice(0, 14);
 const REST = toy.slice(14);
 
-const revealed = (p: WebviewPage) => p.page.evaluate(`[...document.querySelectorAll('.sr-tutor-step')].map((li) => li.innerText.replace(/\\s+/g, ' ').trim())`) as Promise<string[]>;
+const revealed = (p: WebviewPage) =>
+  p.page.evaluate(`[...document.querySelectorAll('.sr-tutor-step')].map((li) => li.innerText.replace(/\\s+/g, ' ').trim())`) as Promise<string[]>;
 const text = (p: WebviewPage, sel: string) => p.page.evaluate(`document.querySelector(${JSON.stringify(sel)}).textContent`) as Promise<string>;
 const press = async (p: WebviewPage, action: string, key = 'Enter') => {
   await p.page.focus(`[data-tutor="${action}"]`);
@@ -62,7 +63,10 @@ test('tutor mode reveals the trace one step at a time, by keyboard, with hints a
   await p.page.keyboard.type('$47 \\times 86 = 4032$');
   await p.page.keyboard.press('Enter');
   const [check] = (await p.posted()).filter((m) => m.type === 'tutorCheck') as Extract<WebviewToHost, { type: 'tutorCheck' }>[];
-  assert.deepEqual({ ...check, steps: check.steps.length }, { type: 'tutorCheck', id: 1, problem: 'Compute $47 \\times 86 - 129$.', steps: 2, attempt: '$47 \\times 86 = 4032$' });
+  assert.deepEqual(
+    { ...check, steps: check.steps.length },
+    { type: 'tutorCheck', id: 1, problem: 'Compute $47 \\times 86 - 129$.', steps: 2, attempt: '$47 \\times 86 = 4032$' },
+  );
   const seen = await answerAttempts(p, 0);
   assert.match(await text(p, '.sr-tutor-verdict'), /^✗ Not quite/);
   assert.doesNotMatch(await text(p, '.sr-tutor-verdict'), /4042/, 'the verdict does not give the answer away');

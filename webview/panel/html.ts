@@ -93,9 +93,7 @@ function checkNonce(nonce: string): void {
 function checkSource(source: string): void {
   const parts = source.trim().split(/ +/);
   if (!source.trim() || !parts.every((p) => p === "'self'" || /^[^\s;',"]+$/.test(p))) {
-    throw new Error(
-      `panelHtml: cspSource must be CSP source expressions (hosts, schemes or 'self') such as webview.cspSource (got ${JSON.stringify(source)})`,
-    );
+    throw new Error(`panelHtml: cspSource must be CSP source expressions (hosts, schemes or 'self') such as webview.cspSource (got ${JSON.stringify(source)})`);
   }
 }
 

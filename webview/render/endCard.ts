@@ -51,6 +51,11 @@ export function endCard(done: DoneEvent, rawText: string): EndCard {
     case 'cancelled':
       return { kind: 'stopped', title: 'Stopped', answer: null, detail: `You stopped this solve before the model finished.${unfinished}` };
     case 'error':
-      return { kind: 'failed', title: 'The solve failed', answer: null, detail: 'Something went wrong before the model finished: the message above says what.' };
+      return {
+        kind: 'failed',
+        title: 'The solve failed',
+        answer: null,
+        detail: 'Something went wrong before the model finished: the message above says what.',
+      };
   }
 }

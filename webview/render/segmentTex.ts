@@ -34,7 +34,25 @@ export function texSegmentOf(className: string): number | null {
 /** Commands that would reach HTML with trust on; written by a model they become their name as text. */
 const HTML_COMMANDS = /^\\(html[A-Za-z]*|href|url|includegraphics)$/;
 /** Tokens that structure a formula: a wrap group never starts with one or runs across one at its own level. */
-const STRUCTURAL = new Set(['&', '\\\\', '\\cr', '\\left', '\\right', '\\middle', '\\begin', '\\end', '\\over', '\\atop', '\\choose', '\\above', '\\limits', '\\nolimits', '#', '%', "'"]);
+const STRUCTURAL = new Set([
+  '&',
+  '\\\\',
+  '\\cr',
+  '\\left',
+  '\\right',
+  '\\middle',
+  '\\begin',
+  '\\end',
+  '\\over',
+  '\\atop',
+  '\\choose',
+  '\\above',
+  '\\limits',
+  '\\nolimits',
+  '#',
+  '%',
+  "'",
+]);
 const SCRIPTS = new Set(['^', '_']);
 /** Their next token is a delimiter, written as it is. */
 const DELIMITED = new Set(['\\left', '\\right', '\\middle']);

@@ -42,7 +42,10 @@ export class TraceView {
   private openCtx: BlockContext;
   private readonly badges: CheckBadges;
 
-  constructor(readonly root: HTMLElement, problem = '') {
+  constructor(
+    readonly root: HTMLElement,
+    problem = '',
+  ) {
     this.model = new TraceModel(problem);
     this.parts = buildSkeleton(root);
     this.badges = new CheckBadges(root);
@@ -244,6 +247,11 @@ function buildSkeleton(root: HTMLElement): Parts {
 
 function renderProblem(el: HTMLElement, problem: string): void {
   const ctx: BlockContext = { segments: new SegmentTable(), live: () => undefined };
-  el.replaceChildren(...problem.split('\n').filter((l) => l.trim()).map((line) => renderBlock({ part: 'answer', runs: [{ seg: -1, text: line }] }, ctx)));
+  el.replaceChildren(
+    ...problem
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((line) => renderBlock({ part: 'answer', runs: [{ seg: -1, text: line }] }, ctx)),
+  );
   el.hidden = problem.trim().length === 0;
 }

@@ -105,10 +105,7 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
   const queryPos = g.op('Unsqueeze', [g.op('Range', [past, total, one]), ints('axis1b', [1])]);
   const negInf = scalar('neg_big', -1e9); // -inf would turn fully masked rows into NaN
   const causal = g.op('Where', [g.op('Greater', [keyPos, queryPos]), negInf, scalar('zero_f', 0)]);
-  const padding = g.op('Mul', [
-    g.op('Sub', [scalar('one_f', 1), g.op('Cast', [attentionMask], { to: ElemType.FLOAT })]),
-    negInf,
-  ]);
+  const padding = g.op('Mul', [g.op('Sub', [scalar('one_f', 1), g.op('Cast', [attentionMask], { to: ElemType.FLOAT })]), negInf]);
   const padding4 = g.op('Unsqueeze', [padding, ints('axes12', [1, 2])]);
   const mask1 = g.op('Add', [g.op('Unsqueeze', [causal, ints('axes01', [0, 1])]), padding4]);
   const mask = rep === 1 ? mask1 : g.op('Concat', Array(rep).fill(mask1), { axis: 2 });
@@ -154,7 +151,10 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
     const qGrouped = g.op('Reshape', [g.op('Mul', [q, scale]), ints('group', [0, kvHeads, -1, hd])]);
     const scores = g.op('Add', [g.op('MatMul', [qGrouped, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), mask]);
     const attn = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), values]);
-    const merged = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [attn, ints('ungroup', [0, heads, -1, hd])])], { perm: [0, 2, 1, 3] }), ints('merge', [0, 0, heads * hd])]);
+    const merged = g.op('Reshape', [
+      g.op('Transpose', [g.op('Reshape', [attn, ints('ungroup', [0, heads, -1, hd])])], { perm: [0, 2, 1, 3] }),
+      ints('merge', [0, 0, heads * hd]),
+    ]);
     hidden = g.op('Add', [hidden, project(merged, `${p}.self_attn.o_proj.weight`, h, heads * hd)]);
 
     const y = rmsNorm(hidden, w.vector(g, `${p}.post_attention_layernorm.weight`, h));

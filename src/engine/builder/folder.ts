@@ -63,4 +63,3 @@ export function buildOnnxFromCheckpoint(configFile: string, weightsFile: string,
   const config: ModelConfig = { ...raw, head_dim: raw.head_dim ?? raw.hidden_size / raw.num_attention_heads };
   return writeOnnx(outFile, config, readSafetensors(weightsFile), { ...opts, externalData: opts.externalData ?? undefined });
 }
-

@@ -30,8 +30,7 @@ function memoryWeights(weights: Weights): WeightSource {
     const w = weights.get(name);
     if (!w) throw new Error(`weights: missing tensor ${name}`);
     const n = dims.reduce((a, b) => a * b, 1);
-    if (w.data.length !== n || w.dims.join('x') !== dims.join('x'))
-      throw new Error(`weights: ${name} has shape [${w.dims}], expected [${dims}]`);
+    if (w.data.length !== n || w.dims.join('x') !== dims.join('x')) throw new Error(`weights: ${name} has shape [${w.dims}], expected [${dims}]`);
     return w;
   };
   const table = (g: GraphBuilder, name: string, vocab: number, hidden: number) =>

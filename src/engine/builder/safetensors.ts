@@ -32,7 +32,11 @@ export function readSafetensors(file: string): Weights {
   const weights: Weights = new Map();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [start, end] } = entry as HeaderEntry;
+    const {
+      dtype,
+      shape,
+      data_offsets: [start, end],
+    } = entry as HeaderEntry;
     if (base + end > buf.length) throw new Error(`${file}: tensor ${name} runs past the end of the file (truncated?)`);
     const bytes = buf.subarray(base + start, base + end);
     weights.set(name, { dims: shape, data: toFloat32(bytes, dtype, `${file}: ${name}`) });

@@ -132,9 +132,7 @@ export class GraphBuilder {
 
   /** Adds a node and returns its output names (fresh ones unless given). */
   node(op: string, inputs: string[], attrs: Record<string, Attr> = {}, opts: { outputs?: string[] | number; domain?: string } = {}): string[] {
-    const outs = Array.isArray(opts.outputs)
-      ? opts.outputs
-      : Array.from({ length: opts.outputs ?? 1 }, () => this.fresh(op.toLowerCase()));
+    const outs = Array.isArray(opts.outputs) ? opts.outputs : Array.from({ length: opts.outputs ?? 1 }, () => this.fresh(op.toLowerCase()));
     for (const o of outs) this.names.add(o);
     const m = new Message();
     for (const i of inputs) m.string(1, i);

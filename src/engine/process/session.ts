@@ -54,7 +54,9 @@ export class DecoderSession {
         log.push(`${provider} failed, falling back: ${firstLine(lastError.message)}`);
       }
     }
-    throw new Error(`${req.onnxFile}: onnxruntime could not load it (${firstLine(lastError?.message ?? 'unknown error')}). The file may be truncated or not an ONNX model: rebuild or re-download it.`);
+    throw new Error(
+      `${req.onnxFile}: onnxruntime could not load it (${firstLine(lastError?.message ?? 'unknown error')}). The file may be truncated or not an ONNX model: rebuild or re-download it.`,
+    );
   }
 
   /**
@@ -68,7 +70,8 @@ export class DecoderSession {
     }
     const past = cache.length;
     const n = ids.length;
-    if (past + n > this.load.maxPositions) throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
+    if (past + n > this.load.maxPositions)
+      throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
     this.ones ??= new BigInt64Array(this.load.maxPositions).fill(1n);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
@@ -155,7 +158,10 @@ function checkGraph(session: ort.InferenceSession, req: LoadRequest): { kvType: 
       kvType ??= type as KvType;
       const shape = shapeOf(meta);
       const expected = `[batch, ${req.kvHeads}, past, ${req.headDim}]`;
-      if (shape && (shape.length !== 4 || (typeof shape[1] === 'number' && shape[1] !== req.kvHeads) || (typeof shape[3] === 'number' && shape[3] !== req.headDim)))
+      if (
+        shape &&
+        (shape.length !== 4 || (typeof shape[1] === 'number' && shape[1] !== req.kvHeads) || (typeof shape[3] === 'number' && shape[3] !== req.headDim))
+      )
         fail(`input '${name}' has shape [${shape.join(', ')}], expected ${expected} from num_key_value_heads and head_dim`);
       if (!outputs.has(`present.${i}.${kv}`)) fail(`missing output 'present.${i}.${kv}'`);
     }

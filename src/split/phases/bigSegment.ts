@@ -16,7 +16,12 @@ type Outcome = { reason: SegmentEndReason; error?: string; untagged?: boolean } 
 export async function* offloadSegment(ctx: SolveContext, trigger: Trigger): PhaseRun {
   const cap = Math.max(
     0,
-    Math.min(ctx.budgets.segmentCap, ctx.offloadLeft, ctx.budgets.maxTokens - ctx.stats.smallTokens - ctx.stats.bigTokens, ctx.contextLeft - ctx.tags.close.length - 1),
+    Math.min(
+      ctx.budgets.segmentCap,
+      ctx.offloadLeft,
+      ctx.budgets.maxTokens - ctx.stats.smallTokens - ctx.stats.bigTokens,
+      ctx.contextLeft - ctx.tags.close.length - 1,
+    ),
   );
   // a line the checker refused is rewritten at most to its end: the small model goes on from the next line
   const outcome = yield* bigSegment(ctx, trigger, cap, 'probe', trigger === 'verify');

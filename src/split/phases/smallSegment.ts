@@ -19,17 +19,17 @@ export async function* smallSegment(ctx: SolveContext, trigger: Trigger, insideT
   }
   const started = performance.now();
   const decoder = ctx.opts.small.tokenizer.streamDecoder();
-  const matcher = tagMatcher(ctx.split.tags, { open: { ids: ctx.tags.open, text: ctx.split.openTag }, close: { ids: ctx.tags.close, text: ctx.split.closeTag } });
+  const matcher = tagMatcher(ctx.split.tags, {
+    open: { ids: ctx.tags.open, text: ctx.split.openTag },
+    close: { ids: ctx.tags.close, text: ctx.split.closeTag },
+  });
   const held = ctx.verifier ? new PendingLine(ctx) : undefined;
   let tokens = 0;
   const end = (reason: SegmentEndReason) => {
     ctx.stats.smallMs += performance.now() - started;
     return ctx.endSegment(id, tokens, started, reason, { model: ctx.smallName });
   };
-  const finish = (reason: SegmentEndReason) => [
-    ...ctx.text(id, (held?.takeAll() ?? '') + textOf(matcher.flush()) + decoder.flush()),
-    ...end(reason),
-  ];
+  const finish = (reason: SegmentEndReason) => [...ctx.text(id, (held?.takeAll() ?? '') + textOf(matcher.flush()) + decoder.flush()), ...end(reason)];
   try {
     for (;;) {
       ctx.checkLimits();

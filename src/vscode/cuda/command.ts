@@ -33,7 +33,9 @@ export function installedCuda(extensionPath: string, storageDir: string): string
 export async function enableCudaCommand(extensionPath: string, storageDir: string, log: Log, arg?: unknown): Promise<string | undefined> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     const other = process.platform === 'win32' ? ' On Windows, DirectML (splitreason.device "dml") runs on NVIDIA GPUs without it.' : '';
-    void vscode.window.showWarningMessage(`SplitReason: the CUDA provider is available for Linux x64 only; this is ${process.platform}-${process.arch}.${other}`);
+    void vscode.window.showWarningMessage(
+      `SplitReason: the CUDA provider is available for Linux x64 only; this is ${process.platform}-${process.arch}.${other}`,
+    );
     return undefined;
   }
   const args: CudaCommandArgs = typeof arg === 'object' && arg !== null ? (arg as CudaCommandArgs) : {};
@@ -76,7 +78,9 @@ export async function enableCudaCommand(extensionPath: string, storageDir: strin
       void vscode.window.showWarningMessage(`SplitReason: the CUDA provider is installed. ${lacking}`);
     } else {
       log.info(`CUDA provider installed in ${dir}`);
-      void vscode.window.showInformationMessage('SplitReason: the CUDA provider is installed; the next model load runs on CUDA (splitreason.device "auto" or "cuda").');
+      void vscode.window.showInformationMessage(
+        'SplitReason: the CUDA provider is installed; the next model load runs on CUDA (splitreason.device "auto" or "cuda").',
+      );
     }
     return dir;
   } catch (e) {

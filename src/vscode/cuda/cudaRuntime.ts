@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CUDA_RUNTIME: { name: string; libraries: string[]; install: string }[] = [
-  { name: 'the CUDA 12 runtime', libraries: ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12'], install: 'NVIDIA\'s CUDA 12 toolkit or runtime' },
+  { name: 'the CUDA 12 runtime', libraries: ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12'], install: "NVIDIA's CUDA 12 toolkit or runtime" },
   { name: 'cuDNN 9', libraries: ['libcudnn.so.9'], install: 'NVIDIA cuDNN 9 for CUDA 12' },
 ];
 
@@ -34,7 +34,8 @@ export function currentLibrarySearch(env: NodeJS.ProcessEnv = process.env): Libr
 
 /** What is missing, one entry per component, or [] when everything is found. */
 export function missingCudaRuntime(search: LibrarySearch): { name: string; missing: string[]; install: string }[] {
-  const found = (lib: string) => search.dirs.some((d) => existsSync(join(d, lib))) || new RegExp(`^\\s*${lib.replace(/\./g, '\\.')} `, 'm').test(search.ldconfig);
+  const found = (lib: string) =>
+    search.dirs.some((d) => existsSync(join(d, lib))) || new RegExp(`^\\s*${lib.replace(/\./g, '\\.')} `, 'm').test(search.ldconfig);
   return CUDA_RUNTIME.map((c) => ({ name: c.name, missing: c.libraries.filter((l) => !found(l)), install: c.install })).filter((c) => c.missing.length > 0);
 }
 

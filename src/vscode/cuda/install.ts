@@ -58,13 +58,16 @@ export async function installCudaProvider(o: CudaInstallOptions): Promise<string
   try {
     await downloadFile(pkg.url, nupkg, { size: pkg.size, sha256: null }, { signal: o.signal, onStart: o.onStart, onBytes: o.onBytes, log: o.log });
   } catch (e) {
-    if (e instanceof DownloadError && e.kind === 'http') throw new Error(`the CUDA provider package could not be downloaded: ${e.message.replace(/; check the model hub URL.*$/, '')}`);
+    if (e instanceof DownloadError && e.kind === 'http')
+      throw new Error(`the CUDA provider package could not be downloaded: ${e.message.replace(/; check the model hub URL.*$/, '')}`);
     throw e;
   }
   const got = await sha512(nupkg);
   if (got !== pkg.sha512) {
     rmSync(nupkg, { force: true });
-    throw new Error(`the downloaded ${CUDA_PACKAGE_ID} ${o.ortVersion} is corrupt (its SHA-512 is not the one the feed lists) and was deleted: run SplitReason: Enable CUDA again.`);
+    throw new Error(
+      `the downloaded ${CUDA_PACKAGE_ID} ${o.ortVersion} is corrupt (its SHA-512 is not the one the feed lists) and was deleted: run SplitReason: Enable CUDA again.`,
+    );
   }
   o.log?.(`CUDA provider: SHA-512 verified`);
   const staging = `${cudaDir(o.storageDir, o.ortVersion)}.partial`;

@@ -39,15 +39,25 @@ describe('API key reaches the large-model API', () => {
     await vscode.commands.executeCommand('splitreason.setApiKey', key);
     const { port } = server.address() as AddressInfo;
     const restore = await configure(
-      bigAlways(testModel(1), { 'largeModel.provider': 'openai-completions', 'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`, 'largeModel.model': 'test-big' }, 40),
+      bigAlways(
+        testModel(1),
+        { 'largeModel.provider': 'openai-completions', 'largeModel.baseUrl': `http://127.0.0.1:${port}/v1`, 'largeModel.model': 'test-big' },
+        40,
+      ),
     );
     try {
       const outcome = await vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'What is 17 + 25?', ifRunning: 'stop' });
       assert.equal(outcome.status, 'done', JSON.stringify(outcome));
       assert.ok(seen.length > 0, 'the API was called');
-      assert.ok(seen.every((h) => h === `Bearer ${key}`), `Authorization headers: ${JSON.stringify(seen)}`);
+      assert.ok(
+        seen.every((h) => h === `Bearer ${key}`),
+        `Authorization headers: ${JSON.stringify(seen)}`,
+      );
       const trace = api.panels().find((p) => outcome.status === 'done' && p.id === outcome.targetId)?.events ?? [];
-      const bigText = trace.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.text : '')).join('');
+      const bigText = trace
+        .filter((e) => e.type === 'text')
+        .map((e) => (e.type === 'text' ? e.text : ''))
+        .join('');
       assert.match(bigText, /17 \+ 25 = 42/, 'the API text is in the panel');
       assert.ok(!JSON.stringify(trace).includes(key), 'the key is not in the trace');
       const log = await waitFor('the provider call in the log', () => {

@@ -17,7 +17,11 @@ async function openActive(content: string, language: string): Promise<{ doc: vsc
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const doc = await vscode.workspace.openTextDocument({ content, language });
   await vscode.window.showTextDocument(doc);
-  const editor = await waitFor('the new editor to be active', () => (vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined), 10_000);
+  const editor = await waitFor(
+    'the new editor to be active',
+    () => (vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined),
+    10_000,
+  );
   return { doc, editor };
 }
 
@@ -42,7 +46,15 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
   it('puts a diagnostic with the expected value on the wrong line only and a ✓ on the verified ones', async () => {
     const { doc, outcome } = await openAndCheck(SOLUTION, 'markdown');
     assert.equal(outcome.problem, 'Solve $2x + 3 = 11$.', 'the Problem: line is the problem, not a step');
-    assert.deepEqual(outcome.steps.map((s) => [s.line, s.verdict]), [[2, 'correct'], [3, 'incorrect'], [4, 'correct'], [5, 'unknown']]);
+    assert.deepEqual(
+      outcome.steps.map((s) => [s.line, s.verdict]),
+      [
+        [2, 'correct'],
+        [3, 'incorrect'],
+        [4, 'correct'],
+        [5, 'unknown'],
+      ],
+    );
     const diagnostics = vscode.languages.getDiagnostics(doc.uri);
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
     const [d] = diagnostics;
@@ -58,7 +70,13 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
     const { doc, editor } = await openActive(content, 'latex');
     editor.selection = new vscode.Selection(3, 0, 4, 5);
     const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution', { problem: '' });
-    assert.deepEqual(outcome?.steps.map((s) => [s.line, s.verdict]), [[3, 'correct'], [4, 'incorrect']]);
+    assert.deepEqual(
+      outcome?.steps.map((s) => [s.line, s.verdict]),
+      [
+        [3, 'correct'],
+        [4, 'incorrect'],
+      ],
+    );
     const [d, ...rest] = vscode.languages.getDiagnostics(doc.uri);
     assert.equal(rest.length, 0);
     assert.equal(d.range.start.line, 4);
@@ -72,25 +90,47 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(3, 1, 3, 2));
     const explain = actions.find((a) => a.title === 'Explain this step');
     assert.ok(explain?.command, `actions offered: ${actions.map((a) => a.title).join(', ')}`);
-    assert.equal((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(2, 1, 2, 2))).filter((a) => a.title === 'Explain this step').length, 0, 'no action on a verified line');
+    assert.equal(
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(2, 1, 2, 2))).filter(
+        (a) => a.title === 'Explain this step',
+      ).length,
+      0,
+      'no action on a verified line',
+    );
     const outcome = await vscode.commands.executeCommand<SolveOutcome>(explain.command.command, ...(explain.command.arguments ?? []));
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const panel = await waitFor('a panel', () => api.panels()[0]);
     const start = panel.events.find((e) => e.type === 'start');
     assert.ok(start && start.type === 'start');
     assert.match(start.problem, /Step 2: \$2x = 14\$\nStep 2 is wrong\./);
-    assert.ok(panel.events.some((e) => e.type === 'text'), 'the hint streamed into the panel');
+    assert.ok(
+      panel.events.some((e) => e.type === 'text'),
+      'the hint streamed into the panel',
+    );
   });
 
   it('checks a notebook cell', async () => {
-    const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, ['Problem: Compute $47 \\times 86$.', '$47 \\times 86 = 4032$', '$4032 = 4032$'].join('\n'), 'markdown');
+    const cell = new vscode.NotebookCellData(
+      vscode.NotebookCellKind.Markup,
+      ['Problem: Compute $47 \\times 86$.', '$47 \\times 86 = 4032$', '$4032 = 4032$'].join('\n'),
+      'markdown',
+    );
     const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
     await vscode.window.showNotebookDocument(nb);
     await vscode.commands.executeCommand('notebook.cell.edit');
-    const editor = await waitFor('the cell editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'vscode-notebook-cell' && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the cell editor',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'vscode-notebook-cell' && vscode.window.activeTextEditor,
+    );
     const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution');
     assert.equal(outcome?.uri, editor.document.uri.toString());
-    assert.deepEqual(outcome?.steps.map((s) => [s.line, s.verdict]), [[1, 'incorrect'], [2, 'correct']]);
+    assert.deepEqual(
+      outcome?.steps.map((s) => [s.line, s.verdict]),
+      [
+        [1, 'incorrect'],
+        [2, 'correct'],
+      ],
+    );
     const [d, ...rest] = vscode.languages.getDiagnostics(editor.document.uri);
     assert.equal(rest.length, 0);
     assert.equal(d.range.start.line, 1);

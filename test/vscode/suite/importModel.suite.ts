@@ -66,7 +66,9 @@ describe('Import Hugging Face Model (conversion in a child process of the extens
 });
 
 // The paper's GRPO checkpoint as the catalog lists it, served by a local hub.
-const CATALOG = JSON.parse(readFileSync(join(__dirname, '../../../models/catalog.json'), 'utf8')) as { models: { id: string; repo?: string; revision?: string; format?: string; policy?: string }[] };
+const CATALOG = JSON.parse(readFileSync(join(__dirname, '../../../models/catalog.json'), 'utf8')) as {
+  models: { id: string; repo?: string; revision?: string; format?: string; policy?: string }[];
+};
 const GRPO = CATALOG.models.find((m) => m.format === 'safetensors' && m.policy === 'learned')!;
 
 describe('Download Model: a safetensors checkpoint is downloaded, then converted here', () => {
@@ -89,7 +91,10 @@ describe('Download Model: a safetensors checkpoint is downloaded, then converted
     assert.ok(dir, 'the command returns the installed folder');
     assert.ok(existsSync(join(dir, 'onnx/model_q4.onnx')), 'converted to q4 for the CPU');
     assert.ok(!existsSync(join(dir, 'model-00001-of-00002.safetensors')), 'the installed folder holds the converted model, not the checkpoint');
-    assert.ok(hub.requests.some((r) => r.path.endsWith('/model-00002-of-00002.safetensors')), 'the shards the index names were downloaded');
+    assert.ok(
+      hub.requests.some((r) => r.path.endsWith('/model-00002-of-00002.safetensors')),
+      'the shards the index names were downloaded',
+    );
     await solvesWith(GRPO.id);
   });
 });

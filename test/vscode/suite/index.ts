@@ -31,7 +31,10 @@ export async function run(): Promise<void> {
   });
   const only = process.env.SPLITREASON_VSCODE_GREP;
   if (only) mocha.grep(only);
-  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.suite.js')).sort()) mocha.addFile(join(__dirname, f));
+  for (const f of readdirSync(__dirname)
+    .filter((n) => n.endsWith('.suite.js'))
+    .sort())
+    mocha.addFile(join(__dirname, f));
   const result: HostTestResult = { passed: 0, failed: 0, tests: [] };
   try {
     await mocha.loadFilesAsync();

@@ -16,7 +16,7 @@ describe('SplitReason: New Math Notebook', () => {
     if (vscode.window.activeNotebookEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  it('opens the sample problems with the SplitReason kernel; a solved cell\'s Markdown output reads with its math intact', async () => {
+  it("opens the sample problems with the SplitReason kernel; a solved cell's Markdown output reads with its math intact", async () => {
     await activateExtension();
     const doc = (await vscode.commands.executeCommand('splitreason.newNotebook')) as vscode.NotebookDocument;
     assert.equal(doc.notebookType, 'jupyter-notebook');
@@ -28,7 +28,10 @@ describe('SplitReason: New Math Notebook', () => {
     await waitFor('the cell execution to end', () => code[0].executionSummary?.timing?.endTime !== undefined);
     assert.equal(code[0].executionSummary?.success, true, JSON.stringify(code[0].outputs));
     const items = code[0].outputs.flatMap((o) => o.items);
-    assert.deepEqual(items.map((i) => i.mime), [TRACE_MIME, 'text/markdown', 'text/plain']);
+    assert.deepEqual(
+      items.map((i) => i.mime),
+      [TRACE_MIME, 'text/markdown', 'text/plain'],
+    );
     const markdown = new TextDecoder().decode(items[1].data);
     const html = new MarkdownIt().use(markdownItKatex).render(markdown);
     assert.doesNotMatch(html, /katex-error/, markdown);
@@ -36,6 +39,6 @@ describe('SplitReason: New Math Notebook', () => {
     assert.equal(tex[0], '47 \\times 86 - 129', 'the problem, typeset');
     assert.equal(tex.at(-1), '\\boxed{3913}', 'the boxed answer, typeset');
     assert.ok(tex.length >= 4, `the reasoning's own formulas are typeset too: ${JSON.stringify(tex)}`);
-    assert.match(markdown, /⟪[^⟫]+⟫/, 'the large model\'s part is marked');
+    assert.match(markdown, /⟪[^⟫]+⟫/, "the large model's part is marked");
   });
 });

@@ -9,7 +9,11 @@ import { localPair } from '../scenarios';
 
 /** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
 async function notebookWith(...problems: (string | { source: string; language: string })[]): Promise<vscode.NotebookDocument> {
-  const cells = problems.map((p) => (typeof p === 'string' ? new vscode.NotebookCellData(vscode.NotebookCellKind.Code, p, 'plaintext') : new vscode.NotebookCellData(vscode.NotebookCellKind.Code, p.source, p.language)));
+  const cells = problems.map((p) =>
+    typeof p === 'string'
+      ? new vscode.NotebookCellData(vscode.NotebookCellKind.Code, p, 'plaintext')
+      : new vscode.NotebookCellData(vscode.NotebookCellKind.Code, p.source, p.language),
+  );
   const doc = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
   await vscode.window.showNotebookDocument(doc);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
@@ -37,9 +41,15 @@ describe('Notebook kernel "SplitReason"', () => {
   it("solves a cell's text; the output is the trace for the contributed renderer and the answer as text", async () => {
     const api = await activateExtension();
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.notebookRenderer as { mimeTypes: string[] }[];
-    assert.ok(contributed.some((r) => r.mimeTypes.includes(TRACE_MIME)), 'the renderer takes the mime type the kernel writes');
+    assert.ok(
+      contributed.some((r) => r.mimeTypes.includes(TRACE_MIME)),
+      'the renderer takes the mime type the kernel writes',
+    );
     restore = await configure(localPair(testModel(1), testModel(2), 60));
-    const statsLines = (): number => readLog(api.logFolder).split('\n').filter((l) => l.includes('stats: ')).length;
+    const statsLines = (): number =>
+      readLog(api.logFolder)
+        .split('\n')
+        .filter((l) => l.includes('stats: ')).length;
     const before = statsLines();
     const doc = await notebookWith('What is 17 + 25?');
     const cell = await runCell(doc, 0);
@@ -54,11 +64,19 @@ describe('Notebook kernel "SplitReason"', () => {
     assert.equal(data.version, 1);
     const events = data.events;
     assert.equal(events[0]?.type === 'start' && events[0].problem, 'What is 17 + 25?');
-    assert.ok(events.some((e) => e.type === 'segment' && e.source === 'big'), 'an offloaded segment');
+    assert.ok(
+      events.some((e) => e.type === 'segment' && e.source === 'big'),
+      'an offloaded segment',
+    );
     const done = events.at(-1);
     assert.equal(done?.type, 'done');
     const text = new TextDecoder().decode(item(cell, 'text/plain')?.data);
-    assert.equal(text, done?.type === 'done' && done.answer !== null && done.reason === 'eos' ? `Answer: ${done.answer}` : `No final answer (${done?.type === 'done' ? done.reason : '?'})`);
+    assert.equal(
+      text,
+      done?.type === 'done' && done.answer !== null && done.reason === 'eos'
+        ? `Answer: ${done.answer}`
+        : `No final answer (${done?.type === 'done' ? done.reason : '?'})`,
+    );
     assert.equal(api.panels().length, 0, 'a notebook solve opens no panel');
   });
 
@@ -80,7 +98,7 @@ describe('Notebook kernel "SplitReason"', () => {
     assert.match(error, /this cell is python code.*set the cell's language to Markdown or Plain Text/);
   });
 
-  it('a problem outside the bundled toy model\'s domain gets the domain message, not a solve', async () => {
+  it("a problem outside the bundled toy model's domain gets the domain message, not a solve", async () => {
     await activateExtension();
     restore = await configure({ smallModel: 'toy', device: 'cpu' });
     const doc = await notebookWith('What is 37 + 48?');

@@ -26,7 +26,9 @@ describe('Solve panels in the editor area', () => {
     // The user clicks into the panel's group, then shows the panel again (Open Trace reuses
     // the idle panel): a reveal "beside" the active group would move it into a new group
     // as a preview tab.
-    const focusGroup = ['workbench.action.focusFirstEditorGroup', 'workbench.action.focusSecondEditorGroup', 'workbench.action.focusThirdEditorGroup'][tab.group.viewColumn - 1];
+    const focusGroup = ['workbench.action.focusFirstEditorGroup', 'workbench.action.focusSecondEditorGroup', 'workbench.action.focusThirdEditorGroup'][
+      tab.group.viewColumn - 1
+    ];
     assert.ok(focusGroup, `the panel is in column ${tab.group.viewColumn}`);
     await vscode.commands.executeCommand(focusGroup);
     await waitFor('the panel group active', () => vscode.window.tabGroups.activeTabGroup.viewColumn === tab.group.viewColumn);
@@ -37,7 +39,9 @@ describe('Solve panels in the editor area', () => {
     // (A file on disk: an untitled document is dirty, and dirty editors always open pinned.)
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc, { viewColumn: shown.group.viewColumn, preview: true, preserveFocus: false });
-    await waitFor('the text editor tab', () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString())));
+    await waitFor('the text editor tab', () =>
+      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString())),
+    );
     assert.equal(panelTabs().length, 1, 'the panel tab is still there');
     assert.deepEqual(
       api.panels().map((p) => p.id),

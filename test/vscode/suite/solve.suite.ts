@@ -38,9 +38,15 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.equal(of(trace, 'start')[0]?.problem, 'What is 17 + 25?');
     const big = of(trace, 'segment').filter((s) => s.source === 'big');
     assert.ok(big.length > 0, `an offloaded segment: ${JSON.stringify(of(trace, 'segment'))}`);
-    const bigText = of(trace, 'text').filter((t) => big.some((s) => s.id === t.id)).map((t) => t.text).join('');
+    const bigText = of(trace, 'text')
+      .filter((t) => big.some((s) => s.id === t.id))
+      .map((t) => t.text)
+      .join('');
     assert.ok(bigText.length > 0, 'the large model wrote text in its segment');
-    assert.ok(of(trace, 'segment').some((s) => s.source === 'small'), 'and the small model wrote some');
+    assert.ok(
+      of(trace, 'segment').some((s) => s.source === 'small'),
+      'and the small model wrote some',
+    );
     assert.equal(of(trace, 'done').length, 1);
     assert.equal(api.running(), false);
   });
@@ -60,7 +66,8 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
 
   it('a second solve either stops the running one in the same panel or opens another panel', async () => {
     restore = await configure(smallAlone(testModel(1, true), 100_000));
-    const startSolve = (ifRunning: 'stop' | 'newPanel') => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
+    const startSolve = (ifRunning: 'stop' | 'newPanel') =>
+      vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
     const textShown = () => waitFor('text in the panel', () => textShowing(api));
     const first = startSolve('stop');
     await textShown();
@@ -91,7 +98,11 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
       for (let i = 0; i < 2; i++) {
         const outcome = await solve('What is 5 + 5?');
         assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-        texts.push(of(traceOf(api, outcome), 'text').map((t) => t.text).join(''));
+        texts.push(
+          of(traceOf(api, outcome), 'text')
+            .map((t) => t.text)
+            .join(''),
+        );
       }
       await restore();
       restore = undefined;
@@ -100,12 +111,16 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     const greedyDir = folder({ do_sample: false, temperature: 0.9 });
     const [g1, g2] = await twice(greedyDir);
     assert.equal(g1, g2, 'greedy: the same text both times');
-    await waitFor('the sampling line in the log', () => readLog(api.logFolder).includes(`sampling: small temperature 0, top-p 0.95 (from ${join(greedyDir, 'generation_config.json')} (top-p: the default))`));
+    await waitFor('the sampling line in the log', () =>
+      readLog(api.logFolder).includes(`sampling: small temperature 0, top-p 0.95 (from ${join(greedyDir, 'generation_config.json')} (top-p: the default))`),
+    );
     // The control: sampled at the folder's temperature (no seed set), two solves differ.
     const sampledDir = folder({ do_sample: true, temperature: 1.5, top_p: 1 });
     const [s1, s2] = await twice(sampledDir);
     assert.notEqual(s1, s2, 'sampled: different text');
-    await waitFor('the sampling line in the log', () => readLog(api.logFolder).includes(`sampling: small temperature 1.5, top-p 1 (from ${join(sampledDir, 'generation_config.json')})`));
+    await waitFor('the sampling line in the log', () =>
+      readLog(api.logFolder).includes(`sampling: small temperature 1.5, top-p 1 (from ${join(sampledDir, 'generation_config.json')})`),
+    );
   });
 
   it('refuses to start with invalid settings and says which setting and what it must be', async () => {
@@ -117,16 +132,26 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.match(message, /splitreason\.largeModel\.baseUrl is "".*needs the API's base URL/);
   });
 
-  it('vscode-lm: a chat model from VS Code\'s Language Model API writes the offloaded steps', async () => {
+  it("vscode-lm: a chat model from VS Code's Language Model API writes the offloaded steps", async () => {
     restore = await configure(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'echo' }, 60));
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const trace = traceOf(api, outcome);
-    const bigIds = new Set(of(trace, 'segment').filter((s) => s.source === 'big').map((s) => s.id));
-    const bigText = of(trace, 'text').filter((t) => bigIds.has(t.id)).map((t) => t.text).join('');
+    const bigIds = new Set(
+      of(trace, 'segment')
+        .filter((s) => s.source === 'big')
+        .map((s) => s.id),
+    );
+    const bigText = of(trace, 'text')
+      .filter((t) => bigIds.has(t.id))
+      .map((t) => t.text)
+      .join('');
     assert.match(bigText, /The echo model read: What is 17 \+ 25\?/);
     assert.match(of(trace, 'start')[0]?.bigModel ?? '', /vscode-lm/);
-    assert.deepEqual(of(trace, 'segmentEnd').filter((e) => e.reason === 'failed'), []);
+    assert.deepEqual(
+      of(trace, 'segmentEnd').filter((e) => e.reason === 'failed'),
+      [],
+    );
   });
 
   it('with vscode-lm and no language model available, the segment fails and the small model carries on', async () => {
@@ -150,7 +175,12 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     const trace = traceOf(api, outcome);
     assert.equal(of(trace, 'done')[0]?.reason, 'error');
     assert.match(of(trace, 'error')[0]?.message ?? '', /the model engine crashed \(SIGSEGV\) while generating; it will restart on the next solve/);
-    assert.ok(of(trace, 'text').map((t) => t.text).join('').length > 0, 'what was streamed before the crash is kept');
+    assert.ok(
+      of(trace, 'text')
+        .map((t) => t.text)
+        .join('').length > 0,
+      'what was streamed before the crash is kept',
+    );
     // the extension host is alive: another command of the extension runs
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false);
     restore = await configure(smallAlone(testModel(1, true), 20));

@@ -11,19 +11,26 @@ import { openWorkbench, panelFrame, runFromPalette, setTheme, setUserSettings, t
 const TOY_PROBLEM = 'Compute $47 \\times 86 - 129$.';
 
 export const domainTest: UiTest = {
-  title: 'toy pair: the Solve input offers the current line and suggests a toy problem; "What is 37 + 48?" gets the domain notice with its actions and no answer card',
+  title:
+    'toy pair: the Solve input offers the current line and suggests a toy problem; "What is 37 + 48?" gets the domain notice with its actions and no answer card',
   async run(ctx) {
     const { page, server } = ctx;
     setUserSettings(server, {});
     setTheme(server, 'Default Light Modern');
     try {
       await noticeAndSolve(ctx);
-      await page.locator('iframe.webview.ready').first().screenshot({ path: join(ctx.artifacts, 'ui-panel-light.png') });
+      await page
+        .locator('iframe.webview.ready')
+        .first()
+        .screenshot({ path: join(ctx.artifacts, 'ui-panel-light.png') });
       // The same in the dark theme, in a new window.
       setTheme(server, 'Default Dark Modern');
       await openWorkbench(ctx);
       await solveToy(ctx);
-      await page.locator('iframe.webview.ready').first().screenshot({ path: join(ctx.artifacts, 'ui-panel-dark.png') });
+      await page
+        .locator('iframe.webview.ready')
+        .first()
+        .screenshot({ path: join(ctx.artifacts, 'ui-panel-dark.png') });
     } finally {
       setTheme(server, 'Default Dark Modern');
     }

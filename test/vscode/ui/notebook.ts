@@ -50,14 +50,18 @@ async function checkRenderedTrace(output: FrameLocator, when: string): Promise<v
   await big.waitFor({ timeout: 10_000 });
   // The renderer typesets once its stylesheets have loaded (or failed to): no waiting for them here.
   const tint = await css(big, 'backgroundColor');
-  if (/^rgba\(0, 0, 0, 0\)$|^transparent$/.test(tint)) throw new Error(`${when}: offloaded text has no tint (background ${tint}): the renderer's stylesheet did not load`);
+  if (/^rgba\(0, 0, 0, 0\)$|^transparent$/.test(tint))
+    throw new Error(`${when}: offloaded text has no tint (background ${tint}): the renderer's stylesheet did not load`);
   const underline = await css(big, 'borderBottomStyle');
   if (underline !== 'solid') throw new Error(`${when}: offloaded text is not underlined (${underline})`);
   // The stats and legend are rows of separate items: each item starts right of the one before.
-  const stats = await output.locator('.sr-stats .sr-stat').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, top: r.top })));
+  const stats = await output
+    .locator('.sr-stats .sr-stat')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, top: r.top })));
   if (stats.length < 3) throw new Error(`${when}: ${stats.length} stats items`);
   for (let i = 1; i < stats.length; i++) {
-    if (stats[i].top === stats[i - 1].top && stats[i].left - stats[i - 1].right < 8) throw new Error(`${when}: stats items run together: ${JSON.stringify(stats)}`);
+    if (stats[i].top === stats[i - 1].top && stats[i].left - stats[i - 1].right < 8)
+      throw new Error(`${when}: stats items run together: ${JSON.stringify(stats)}`);
   }
   const display = await css(output.locator('.sr-legend'), 'display');
   if (display !== 'flex') throw new Error(`${when}: the legend is not laid out (display ${display})`);
@@ -66,7 +70,8 @@ async function checkRenderedTrace(output: FrameLocator, when: string): Promise<v
 }
 
 export const notebookTest: UiTest = {
-  title: 'notebook: the toy pair solves a cell (tinted, legend laid out), a Python cell says to change its language, and the trace survives save, close and reopen',
+  title:
+    'notebook: the toy pair solves a cell (tinted, legend laid out), a Python cell says to change its language, and the trace survives save, close and reopen',
   async run(ctx) {
     const { page, server } = ctx;
     setUserSettings(server, {});
@@ -94,7 +99,8 @@ export const notebookTest: UiTest = {
       return nb.cells[0].outputs.map((o) => o.data?.[TRACE_MIME]).find((d) => d !== undefined);
     });
     const events = (saved as { events?: { type: string }[] }).events;
-    if (!Array.isArray(events) || events.at(-1)?.type !== 'done') throw new Error(`the saved output is not { events: [..., done] }: ${JSON.stringify(saved).slice(0, 200)}`);
+    if (!Array.isArray(events) || events.at(-1)?.type !== 'done')
+      throw new Error(`the saved output is not { events: [..., done] }: ${JSON.stringify(saved).slice(0, 200)}`);
 
     // Close, and reopen in a new window (in the light theme): the output comes from the file.
     await runFromPalette(page, 'View: Close All Editors');

@@ -30,7 +30,9 @@ export const uiTests: UiTest[] = [
 
       // Copy as Markdown: the webview builds the text, the host puts it on the clipboard.
       await frame.locator('[data-action="markdown"]:not([disabled])').click();
-      await waitUntil('the clipboard holds the Markdown', async () => (await ctx.page.evaluate<string>('navigator.clipboard.readText()')).includes('**Problem.** What is 17 + 25?'));
+      await waitUntil('the clipboard holds the Markdown', async () =>
+        (await ctx.page.evaluate<string>('navigator.clipboard.readText()')).includes('**Problem.** What is 17 + 25?'),
+      );
 
       // Save trace: the host asks where (VS Code's own save dialog here) and writes .jsonl.
       await frame.locator('[data-action="save"]:not([disabled])').click();

@@ -40,7 +40,8 @@ export const checkDecorationsTest: UiTest = {
       return m.ticks.length > 0 && m.squiggles.length > 0 ? m : undefined;
     });
     await page.screenshot({ path: join(ctx.artifacts, 'ui-check-my-solution.png') });
-    if (JSON.stringify(marks) !== JSON.stringify({ ticks: [3, 5], squiggles: [4] })) throw new Error(`marks on the wrong lines: ${JSON.stringify(marks)} (expected ✓ on 3 and 5, the squiggle on 4)`);
+    if (JSON.stringify(marks) !== JSON.stringify({ ticks: [3, 5], squiggles: [4] }))
+      throw new Error(`marks on the wrong lines: ${JSON.stringify(marks)} (expected ✓ on 3 and 5, the squiggle on 4)`);
   },
 };
 
