@@ -14,6 +14,9 @@ const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 1
  * active editor, and on a fresh CI machine an earlier test's editor was once still the one it read.
  */
 async function openActive(content: string, language: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
+  // an earlier test's untitled document is dirty: reverted, it closes without asking to be saved
+  // (closeAllEditors left it open once, and it became the active editor again under the check)
+  for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const doc = await vscode.workspace.openTextDocument({ content, language });
   await vscode.window.showTextDocument(doc);
@@ -29,6 +32,7 @@ async function openAndCheck(content: string, language: string, arg?: object): Pr
   const { doc } = await openActive(content, language);
   const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution', arg);
   assert.ok(outcome, 'the check ran');
+  assert.equal(outcome.uri, doc.uri.toString(), 'the check read the document this test opened');
   return { doc, outcome };
 }
 
@@ -70,6 +74,7 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
     const { doc, editor } = await openActive(content, 'latex');
     editor.selection = new vscode.Selection(3, 0, 4, 5);
     const outcome = await vscode.commands.executeCommand<CheckOutcome>('splitreason.checkSolution', { problem: '' });
+    assert.equal(outcome?.uri, doc.uri.toString(), 'the check read the document this test opened');
     assert.deepEqual(
       outcome?.steps.map((s) => [s.line, s.verdict]),
       [
