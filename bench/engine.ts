@@ -11,6 +11,7 @@ import { LocalModel } from '../src/engine';
 import type { Provider } from '../src/engine/executionProviders';
 import { resolveModelFolder } from '../src/engine/modelFolder';
 import type { Dtype } from '../src/engine/types';
+import { decoderFeeds } from './decoderFeeds';
 import { descendants, procMemory } from './rss';
 
 export interface EngineBenchOptions {
@@ -135,35 +136,17 @@ async function transformersRunner(o: EngineBenchOptions): Promise<Runner | undef
 async function bareRunner(o: EngineBenchOptions, kvType: 'float32' | 'float16'): Promise<Runner> {
   const { config: cfg, onnxFile } = resolveModelFolder(o.dir, o.dtype);
   const t0 = performance.now();
-  const names = [...Array(cfg.num_hidden_layers).keys()].flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
+  const presents = [...Array(cfg.num_hidden_layers).keys()].flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
   const session = await ort.InferenceSession.create(onnxFile, {
     executionProviders: [o.device],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: o.threads,
     interOpNumThreads: 1,
     // on WebGPU the cache stays on the device between steps, as in the engine and transformers.js
-    ...(o.device === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(names.map((n) => [n, 'gpu-buffer' as const])) } : {}),
+    ...(o.device === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presents.map((n) => [n, 'gpu-buffer' as const])) } : {}),
   });
   const loadMs = performance.now() - t0;
-  const empty = () =>
-    kvType === 'float16'
-      ? new ort.Tensor('float16', new Uint16Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim])
-      : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
-  const feeds = (ids: number[], past: number, kv?: ort.InferenceSession.OnnxValueMapType) => {
-    const f: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
-        [1, ids.length],
-      ),
-    };
-    for (let i = 0; i < cfg.num_hidden_layers; i++)
-      for (const k of ['key', 'value']) f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty();
-    return f;
-  };
-  const presents = session.outputNames.filter((n) => n.startsWith('present.'));
+  const feeds = decoderFeeds(cfg, kvType);
   return {
     loadMs,
     async measure() {

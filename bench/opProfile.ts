@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { resolveModelFolder } from '../src/engine/modelFolder';
 import type { Dtype } from '../src/engine/types';
+import { decoderFeeds } from './decoderFeeds';
 
 interface ProfileEvent {
   cat: string;
@@ -29,25 +30,7 @@ export async function profileDecode(dir: string, dtype: Dtype, threads: number, 
     profileFilePrefix: prefix,
   });
   const kvHalf = session.inputNames.some((n) => n.startsWith('past_key_values')) && dtype.endsWith('f16');
-  const feeds = (ids: number[], past: number, kv?: ort.InferenceSession.OnnxValueMapType) => {
-    const f: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
-        [1, ids.length],
-      ),
-    };
-    for (let i = 0; i < cfg.num_hidden_layers; i++)
-      for (const k of ['key', 'value'])
-        f[`past_key_values.${i}.${k}`] = kv
-          ? (kv[`present.${i}.${k}`] as ort.Tensor)
-          : kvHalf
-            ? new ort.Tensor('float16', new Uint16Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim])
-            : new ort.Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads, 0, cfg.head_dim]);
-    return f;
-  };
+  const feeds = decoderFeeds(cfg, kvHalf ? 'float16' : 'float32');
   let kv = await session.run(
     feeds(
       Array.from({ length: context }, (_, i) => 100 + i),

@@ -73,18 +73,20 @@ export class GeneratorState {
     let evaluations = ids.length;
     for (let j = 0; j < ids.length; j++) {
       const row = logits!.subarray((j - offset) * vocab, (j - offset + 1) * vocab);
-      const first = tag.start(argmax(row));
+      const top = argmax(row);
+      const first = tag.start(top);
       if (!first) continue;
       this.rewind(base + j + 1);
       this.last = row;
-      const spelled = [argmax(row)];
+      const spelled = [top];
       let covered = first.covered;
       while (covered < tag.length) {
         await this.run([spelled[spelled.length - 1]], false);
         evaluations++;
-        const next = tag.step(covered, argmax(this.last!));
+        const token = argmax(this.last!);
+        const next = tag.step(covered, token);
         if (next === undefined) break;
-        spelled.push(argmax(this.last!));
+        spelled.push(token);
         covered = next;
       }
       if (covered >= tag.length) {
