@@ -1,5 +1,8 @@
 import { describe, it, before, afterEach } from 'mocha';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SplitReasonApi } from '../../../src/vscode/api';
 import type { CheckOutcome } from '../../../src/vscode/checkSolution';
@@ -9,23 +12,31 @@ import { smallAlone } from '../scenarios';
 
 const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 14$', 'So $x = 7$.', 'That is the answer.'].join('\n');
 
+const EXTENSIONS: Record<string, string> = { markdown: '.md', latex: '.tex', plaintext: '.txt' };
+let fileCount = 0;
+
 /**
- * Opens `content` as the only editor and waits until it is the active one: the command checks the
- * active editor, and on a fresh CI machine an earlier test's editor was once still the one it read.
+ * Opens `content` as the only editor, from a file of its own, and waits until it is the active one.
+ * Untitled documents reuse their names ("Untitled-1"): on a CI machine the extension host once still
+ * held the previous test's closed Untitled-1 when the next test opened a new one, and the check read
+ * the old text under the new editor. A file with a unique path cannot be confused with another.
  */
 async function openActive(content: string, language: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
-  // an earlier test's untitled document is dirty: reverted, it closes without asking to be saved
-  // (closeAllEditors left it open once, and it became the active editor again under the check)
+  // the edit test leaves its file dirty: reverted, it closes without asking to be saved
   for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  const doc = await vscode.workspace.openTextDocument({ content, language });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'splitreason-check-'));
+  const file = path.join(dir, `solution-${++fileCount}${EXTENSIONS[language] ?? '.txt'}`);
+  await fs.writeFile(file, content);
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.file(file)), language);
   await vscode.window.showTextDocument(doc);
   const editor = await waitFor(
     'the new editor to be active',
-    () => (vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined),
+    () => (vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() ? vscode.window.activeTextEditor : undefined),
     10_000,
   );
-  return { doc, editor };
+  assert.equal(editor.document.getText(), content, 'the editor shows the text this test wrote');
+  return { doc: editor.document, editor };
 }
 
 async function openAndCheck(content: string, language: string, arg?: object): Promise<{ doc: vscode.TextDocument; outcome: CheckOutcome }> {
