@@ -6,17 +6,18 @@
  */
 import { engineBench } from './engineSuite';
 import { handbackBench } from './handbackSuite';
-import { soakBench } from './soak';
+import { SOAK_DEFAULTS, soakBench } from './soak';
 import { loadTimeBench } from './loadTime';
 import type { Dtype } from '../src/engine/types';
 
-const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak [SOLVES] | load DIR [DTYPE]]';
+const USAGE = 'usage: npm run bench -- [engine [--device D] [small|mid ...] | handback | soak [SOLVES [WARMUP]] | load DIR [DTYPE]]';
 
 async function main(argv: string[]): Promise<number> {
   const [which, ...rest] = argv;
   const log = (s: string) => console.log(s + '\n');
   if (which === '--help' || which === '-h') return (console.log(USAGE), 0);
-  if (which === 'soak') await soakBench(log, { solves: Number(rest[0] ?? 200), warmup: 12, cancelEvery: 7 });
+  if (which === 'soak')
+    await soakBench(log, { ...SOAK_DEFAULTS, solves: Number(rest[0] ?? SOAK_DEFAULTS.solves), warmup: Number(rest[1] ?? SOAK_DEFAULTS.warmup) });
   else if (which === 'load' && rest[0]) await loadTimeBench(log, rest[0], (rest[1] ?? 'fp32') as Dtype);
   else if (which === 'handback') await handbackBench(log);
   else if (which === 'engine') await engineBench(rest, log);

@@ -5,10 +5,11 @@
  * out-of-memory end this process only. Requests run strictly in arrival order; only `cancel`
  * jumps the queue.
  */
+import { readFileSync } from 'node:fs';
 import { createSampler } from '../sampler';
 import { KvCache } from './kvCache';
 import { GeneratorState } from './generatorState';
-import type { Reply, Request } from './protocol';
+import type { EngineMemory, Reply, Request } from './protocol';
 import { DecoderSession } from './session';
 import { TokenBatcher } from './tokenBatcher';
 
@@ -55,6 +56,16 @@ async function collectGarbage(): Promise<void> {
   gc();
   await new Promise((r) => setTimeout(r, 100));
   gc();
+}
+
+function residentSplit(): Pick<EngineMemory, 'rssAnon' | 'rssFile'> {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024 || undefined;
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return {};
+  }
 }
 
 function state(gen: number): GeneratorState {
@@ -124,8 +135,8 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
       return undefined;
     case 'memory': {
       await collectGarbage();
-      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-      return { rss, heapUsed, external, arrayBuffers };
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      return { rss, ...residentSplit(), heapUsed, heapTotal, external, arrayBuffers } satisfies EngineMemory;
     }
     case 'cancel':
       return undefined;

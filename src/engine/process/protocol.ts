@@ -58,7 +58,15 @@ export interface LoadResult {
 /** process.memoryUsage() of the engine process, in bytes */
 export interface EngineMemory {
   rss: number;
+  /**
+   * The resident set split as Linux counts it (/proc/self/status; absent elsewhere): anonymous
+   * memory (heaps, malloc, onnxruntime's buffers) and file pages (code of node and onnxruntime,
+   * paged in as new kernels first run, and mapped weights).
+   */
+  rssAnon?: number;
+  rssFile?: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
 }
