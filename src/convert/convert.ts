@@ -123,13 +123,18 @@ async function writeWeights(
     progress.stage = 'weights';
     for (const job of jobs) {
       checkAborted(o.signal);
-      const parts = job.produce(await readTensorBytes(job.tensor));
-      for (let i = 0; i < parts.length; i++) {
-        const { offset, length } = job.outputs[i];
-        if (parts[i].byteLength !== length) throw new Error(`convert: ${job.tensor.name} produced ${parts[i].byteLength} bytes, ${length} planned`);
+      const written = job.outputs.map(() => 0);
+      for (const { output, at, data } of job.produce(await readTensorBytes(job.tensor))) {
+        const { offset, length } = job.outputs[output];
+        if (at + data.byteLength > length)
+          throw new Error(`convert: ${job.tensor.name} wrote past its output ${output} (${at + data.byteLength} of ${length} bytes)`);
         let done = 0;
-        while (done < length) done += (await fh.write(parts[i], done, length - done, offset + done)).bytesWritten;
+        while (done < data.byteLength) done += (await fh.write(data, done, data.byteLength - done, offset + at + done)).bytesWritten;
+        written[output] += data.byteLength;
       }
+      job.outputs.forEach(({ length }, i) => {
+        if (written[i] !== length) throw new Error(`convert: ${job.tensor.name} produced ${written[i]} bytes for output ${i}, ${length} planned`);
+      });
       progress.tensorsDone++;
       progress.bytesDone += job.tensor.end - job.tensor.start;
       o.onProgress?.({ ...progress });

@@ -8,14 +8,15 @@ import type { WeightSource } from '../engine/builder/decoderGraph';
 import { ElemType, type GraphBuilder } from '../engine/onnx/graph';
 import { sourceTensor, type Checkpoint, type SourceTensor } from './checkpoint';
 import { isHalf, isQuantized, type ConvertDtype } from './dtypes';
-import { q4Shapes, quantizeQ4 } from './quantize';
-import { bytesOf, decode, storeMatrix, toHalf } from './tensorCodec';
+import { q4Shapes } from './quantize';
+import { bytesOf, decode, quantizedPieces, storeMatrix, type WeightPiece } from './tensorCodec';
 
 export interface WeightJob {
   tensor: SourceTensor;
-  /** where each produced array goes in the external data file */
+  /** where each output goes in the external data file */
   outputs: { offset: number; length: number }[];
-  produce(bytes: Buffer): Uint8Array[];
+  /** The outputs' bytes from the source tensor's, piece by piece: the writer writes each before the next is made. */
+  produce(bytes: Buffer): Iterable<WeightPiece>;
 }
 
 export interface StreamOptions {
@@ -42,7 +43,7 @@ export class StreamedWeights implements WeightSource {
   }
 
   /** Declares outputs [name, type, dims] and one job producing their bytes from `tensor`'s bytes. */
-  private declare(g: GraphBuilder, tensor: SourceTensor, outs: [string, ElemType, number[]][], produce: (bytes: Buffer) => Uint8Array[]): string[] {
+  private declare(g: GraphBuilder, tensor: SourceTensor, outs: [string, ElemType, number[]][], produce: WeightJob['produce']): string[] {
     const outputs = outs.map(([name, type, dims]) => {
       const length = elemSize(type) * dims.reduce((a, b) => a * b, 1);
       return { offset: g.externalInitializer(name, type, dims, length).offset, length };
@@ -55,9 +56,9 @@ export class StreamedWeights implements WeightSource {
   private matrix(g: GraphBuilder, t: SourceTensor, name: string, rows: number, cols: number, transpose: boolean): string {
     const half = isHalf(this.opts.dtype);
     const dims = transpose ? [cols, rows] : [rows, cols];
-    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, half ? ElemType.FLOAT16 : ElemType.FLOAT, dims]], (bytes) => [
+    const [stored] = this.declare(g, t, [[half ? `${name}_fp16` : name, half ? ElemType.FLOAT16 : ElemType.FLOAT, dims]], (bytes) =>
       storeMatrix(bytes, t.dtype, rows, cols, { transpose, half }),
-    ]);
+    );
     return stored;
   }
 
@@ -70,7 +71,7 @@ export class StreamedWeights implements WeightSource {
 
   vector(g: GraphBuilder, name: string, n: number): string {
     const t = sourceTensor(this.ckpt, name, [n]);
-    return this.declare(g, t, [[name, ElemType.FLOAT, [n]]], (bytes) => [bytesOf(decode(bytes, t.dtype))])[0];
+    return this.declare(g, t, [[name, ElemType.FLOAT, [n]]], (bytes) => [{ output: 0, at: 0, data: bytesOf(decode(bytes, t.dtype)) }])[0];
   }
 
   embed(g: GraphBuilder, ids: string, name: string, vocab: number, hidden: number): string {
@@ -102,10 +103,7 @@ export class StreamedWeights implements WeightSource {
         [`${name}_scales`, half ? ElemType.FLOAT16 : ElemType.FLOAT, shapes.scales],
         [`${name}_zp`, ElemType.UINT8, shapes.zeroPoints],
       ],
-      (bytes) => {
-        const q = quantizeQ4(decode(bytes, t.dtype), n, k, blockSize);
-        return [q.packed, bytesOf(half ? toHalf(q.scales) : q.scales), q.zeroPoints];
-      },
+      (bytes) => quantizedPieces(bytes, t.dtype, n, k, blockSize, half),
     );
     const a = half ? this.halfOf(g, x) : x;
     const [y] = g.node(
@@ -124,3 +122,4 @@ export class StreamedWeights implements WeightSource {
     return h;
   }
 }
+

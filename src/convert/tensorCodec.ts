@@ -1,5 +1,6 @@
 /** Source tensor bytes (safetensors BF16/F16/F32) → the layouts the ONNX file stores. */
 import { floatToHalf, halfToFloat } from '../engine/tensorMath';
+import { q4Shapes, quantizeQ4 } from './quantize';
 
 let halfTable: Float32Array | undefined;
 
@@ -23,32 +24,60 @@ export function decode(bytes: Uint8Array, dtype: string): Float32Array {
   return out;
 }
 
-/**
- * A [rows, cols] source matrix stored as float32 or float16, optionally transposed to
- * [cols, rows] (torch Linear [out, in] → MatMul's [in, out]), in one pass: no float32 copy
- * of the whole tensor besides the output, which keeps the converter's peak memory low.
- */
-export function storeMatrix(bytes: Uint8Array, dtype: string, rows: number, cols: number, opts: { transpose: boolean; half: boolean }): Uint8Array {
-  const n = rows * cols;
-  const out = opts.half ? new Uint16Array(n) : new Float32Array(n);
-  const rowChunk = Math.max(1, Math.floor((1 << 20) / cols));
-  const elem = SOURCE_SIZE[dtype];
-  for (let r0 = 0; r0 < rows; r0 += rowChunk) {
-    const r1 = Math.min(rows, r0 + rowChunk);
-    const w = decode(bytes.subarray(r0 * cols * elem, r1 * cols * elem), dtype); // a few MB at a time
-    for (let r = r0; r < r1; r++) {
-      const base = (r - r0) * cols;
-      if (opts.transpose) {
-        if (opts.half) for (let c = 0; c < cols; c++) out[c * rows + r] = floatToHalf(w[base + c]);
-        else for (let c = 0; c < cols; c++) out[c * rows + r] = w[base + c];
-      } else if (opts.half) for (let c = 0; c < cols; c++) out[r * cols + c] = floatToHalf(w[base + c]);
-      else out.set(w.subarray(base, base + cols), r * cols);
-    }
-  }
-  return bytesOf(out);
+/** Bytes for one output of a weight job, `at` bytes into that output's place in the data file. */
+export interface WeightPiece {
+  output: number;
+  at: number;
+  data: Uint8Array;
 }
 
-const SOURCE_SIZE: Record<string, number> = { BF16: 2, F16: 2, F32: 4 };
+/** About this many bytes of output per piece (a transposed matrix writes one piece per column of its rows). */
+const PIECE_BYTES = 16 << 20;
+
+/** Source rows per piece for a [rows, cols] matrix producing `outBytes` bytes per element. */
+export function rowsPerPiece(cols: number, outBytes: number): number {
+  return Math.max(1, Math.floor(PIECE_BYTES / (cols * outBytes)));
+}
+
+/**
+ * A [rows, cols] source matrix stored as float32 or float16, optionally transposed to
+ * [cols, rows] (torch Linear [out, in] → MatMul's [in, out]), a band of rows at a time: the
+ * whole converted tensor never sits in memory, which keeps the converter's peak memory to
+ * about the source tensor's bytes.
+ */
+export function* storeMatrix(
+  bytes: Uint8Array,
+  dtype: string,
+  rows: number,
+  cols: number,
+  opts: { transpose: boolean; half: boolean },
+): Generator<WeightPiece> {
+  const outBytes = opts.half ? 2 : 4;
+  const band = rowsPerPiece(cols, outBytes);
+  const elem = SOURCE_SIZE[dtype];
+  for (let r0 = 0; r0 < rows; r0 += band) {
+    const r1 = Math.min(rows, r0 + band);
+    const n = r1 - r0;
+    const w = decode(bytes.subarray(r0 * cols * elem, r1 * cols * elem), dtype);
+    const out = opts.half ? new Uint16Array(n * cols) : new Float32Array(n * cols);
+    if (!opts.transpose) {
+      if (opts.half) for (let i = 0; i < w.length; i++) out[i] = floatToHalf(w[i]);
+      else out.set(w);
+      yield { output: 0, at: r0 * cols * outBytes, data: bytesOf(out) };
+      continue;
+    }
+    // the band's columns, each a run of n values in output row c
+    for (let r = 0; r < n; r++) {
+      const base = r * cols;
+      if (opts.half) for (let c = 0; c < cols; c++) out[c * n + r] = floatToHalf(w[base + c]);
+      else for (let c = 0; c < cols; c++) out[c * n + r] = w[base + c];
+    }
+    for (let c = 0; c < cols; c++) yield { output: 0, at: (c * rows + r0) * outBytes, data: bytesOf(out.subarray(c * n, (c + 1) * n)) };
+  }
+}
+
+/** Bytes per element of each safetensors dtype the converter reads. */
+export const SOURCE_SIZE: Record<string, number> = { BF16: 2, F16: 2, F32: 4 };
 
 export function toHalf(w: Float32Array): Uint16Array {
   const out = new Uint16Array(w.length);
@@ -58,4 +87,19 @@ export function toHalf(w: Float32Array): Uint16Array {
 
 export function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** MatMulNBits' three outputs a band of rows at a time (each row's blocks are quantized on their own). */
+export function* quantizedPieces(bytes: Uint8Array, dtype: string, n: number, k: number, blockSize: number, half: boolean): Generator<WeightPiece> {
+  const { blocks } = q4Shapes(n, k, blockSize);
+  const scaleBytes = half ? 2 : 4;
+  const band = rowsPerPiece(k, 4); // the band's float32 copy is the largest buffer
+  const elem = SOURCE_SIZE[dtype];
+  for (let r0 = 0; r0 < n; r0 += band) {
+    const r1 = Math.min(n, r0 + band);
+    const q = quantizeQ4(decode(bytes.subarray(r0 * k * elem, r1 * k * elem), dtype), r1 - r0, k, blockSize);
+    yield { output: 0, at: r0 * blocks * (blockSize / 2), data: q.packed };
+    yield { output: 1, at: r0 * blocks * scaleBytes, data: bytesOf(half ? toHalf(q.scales) : q.scales) };
+    yield { output: 2, at: r0 * Math.ceil(blocks / 2), data: q.zeroPoints };
+  }
 }
