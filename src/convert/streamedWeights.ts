@@ -122,4 +122,3 @@ export class StreamedWeights implements WeightSource {
     return h;
   }
 }
-
