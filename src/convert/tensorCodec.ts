@@ -59,13 +59,11 @@ export function* storeMatrix(
     const r1 = Math.min(rows, r0 + band);
     const n = r1 - r0;
     const w = decode(bytes.subarray(r0 * cols * elem, r1 * cols * elem), dtype);
-    const out = opts.half ? new Uint16Array(n * cols) : new Float32Array(n * cols);
     if (!opts.transpose) {
-      if (opts.half) for (let i = 0; i < w.length; i++) out[i] = floatToHalf(w[i]);
-      else out.set(w);
-      yield { output: 0, at: r0 * cols * outBytes, data: bytesOf(out) };
+      yield { output: 0, at: r0 * cols * outBytes, data: bytesOf(opts.half ? toHalf(w) : w) };
       continue;
     }
+    const out = opts.half ? new Uint16Array(n * cols) : new Float32Array(n * cols);
     // the band's columns, each a run of n values in output row c
     for (let r = 0; r < n; r++) {
       const base = r * cols;
