@@ -25,6 +25,6 @@
  * with its shards (BF16, F16, F32), tokenizer.json. Bad input throws a ConvertError with one sentence.
  */
 export { convertCheckpoint, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert';
-export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, type ConvertDtype } from './dtypes';
+export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, type ConvertDtype } from './dtypes';
 export { ConvertError, ARCHITECTURES } from './checkpoint';
 export { detectTags } from './tags';

@@ -54,7 +54,11 @@ function shapes(): Shape[] {
     { name: 'Qwen2: q/k/v biases, GQA 3:1, untied', config: { ...dims(2, 3), rope_theta: 1e6 }, qkvBias: true },
     { name: 'Qwen2: q/k/v biases, MHA, tied', config: { ...dims(pick([2, 4]), 1), tie_word_embeddings: true }, qkvBias: true },
     { name: 'Llama: no biases, GQA 4:1, tied', config: { ...dims(1, 4), model_type: 'llama', tie_word_embeddings: true }, qkvBias: false },
-    { name: 'Llama 3: llama3 rope scaling, GQA 2:1, untied', config: { ...dims(2, 2), model_type: 'llama', rope_theta: 500000, rope_scaling: llama3 }, qkvBias: false },
+    {
+      name: 'Llama 3: llama3 rope scaling, GQA 2:1, untied',
+      config: { ...dims(2, 2), model_type: 'llama', rope_theta: 500000, rope_scaling: llama3 },
+      qkvBias: false,
+    },
     { name: 'float16 KV cache, GQA 2:1', config: dims(2, 2), qkvBias: true, kvDtype: 'float16' },
   ];
 }
@@ -83,11 +87,16 @@ class Pair {
     const f: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(past + i)), [1, ids.length]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
+        [1, ids.length],
+      ),
     };
     const dims = [1, c.num_key_value_heads, 0, c.head_dim];
     const empty = this.kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
-    for (let i = 0; i < c.num_hidden_layers; i++) for (const k of ['key', 'value']) f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty;
+    for (let i = 0; i < c.num_hidden_layers; i++)
+      for (const k of ['key', 'value']) f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty;
     return f;
   }
 }

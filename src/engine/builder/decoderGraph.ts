@@ -92,7 +92,6 @@ export function ropeInverseFrequencies(c: ModelConfig): Float32Array {
   return inv;
 }
 
-
 /** Adds the whole decoder to `g` (inputs, outputs, nodes); weights come from `w`. */
 export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource, opts: GraphOptions = {}): void {
   const hd = c.head_dim;
@@ -157,8 +156,6 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
     const nextNorm = i + 1 < c.num_hidden_layers ? `model.layers.${i + 1}.input_layernorm.weight` : 'model.norm.weight';
     [hidden, x] = layers.addNorm(hidden, project(act, `${p}.mlp.down_proj.weight`, h, inter), w.vector(g, nextNorm, h));
   }
-  const logits = c.tie_word_embeddings
-    ? w.tiedHead(g, x, 'model.embed_tokens.weight', c.vocab_size, h)
-    : w.linear(g, x, 'lm_head.weight', c.vocab_size, h);
+  const logits = c.tie_word_embeddings ? w.tiedHead(g, x, 'model.embed_tokens.weight', c.vocab_size, h) : w.linear(g, x, 'lm_head.weight', c.vocab_size, h);
   g.op('Identity', [logits], {}, 'logits');
 }
