@@ -5,7 +5,8 @@
  * order alternated so that load from other processes falls on both alike. Prints medians and
  * fused/plain ratios; never a test.
  *
- *   node --import tsx bench/fusedVsPlain.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 5] [--threads 2] [--context 512] [--decode 32]
+ *   node --import tsx bench/fusedVsPlain.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 7] [--threads 2] [--context 512] [--decode 32]
+ *   (--rounds 0 only converts)
  *
  * mid: bench/models.ts's mid shape, written once as a checkpoint in the temp dir and converted
  * both ways (a minute). 1.5b-q4: bench/checkpoint15b.ts's checkpoint with an int4 head, the plain
@@ -69,21 +70,19 @@ async function pairFor(name: string): Promise<Pair> {
   throw new Error(`unknown model '${name}': use mid-fp32, mid-q4 or 1.5b-q4`);
 }
 
-interface Timing {
-  prefillMs: number;
-  decodeTokS: number;
+type Kind = 'plain' | 'fused';
+/** wall ms and this process's CPU ms (onnxruntime's threads included) of one measurement */
+interface Sample {
+  wall: number;
+  cpu: number;
 }
 
-async function timeOnce(session: ort.InferenceSession, dir: string, dtype: ConvertDtype, context: number, decode: number): Promise<Timing> {
-  const { config } = resolveModelFolder(dir, dtype);
-  const feeds = decoderFeeds(config, dtype.endsWith('f16') ? 'float16' : 'float32');
-  const prompt = Array.from({ length: context }, (_, i) => 32 + ((i * 7) % 90));
-  let t = performance.now();
-  let kv = await session.run(feeds(prompt, 0));
-  const prefillMs = performance.now() - t;
-  t = performance.now();
-  for (let i = 0; i < decode; i++) kv = await session.run(feeds([65 + (i % 26)], context + i, kv));
-  return { prefillMs, decodeTokS: decode / ((performance.now() - t) / 1000) };
+async function timed(f: () => Promise<unknown>): Promise<Sample> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await f();
+  const d = process.cpuUsage(c);
+  return { wall: performance.now() - t, cpu: (d.user + d.system) / 1000 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -95,37 +94,58 @@ async function waitForQuiet(): Promise<void> {
   }
 }
 
+/**
+ * Each round, in alternating order: a prefill of the prompt from an empty cache, then `decode`
+ * single-token steps from the same cached prompt (so every round decodes at the same context).
+ * Paired fused/plain ratios per round, so a burst of load from another process spoils one pair,
+ * not the medians.
+ */
 async function bench(p: Pair, o: { rounds: number; threads: number; context: number; decode: number }): Promise<string> {
   const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: o.threads, interOpNumThreads: 1 };
-  const files = { plain: resolveModelFolder(p.plain, p.dtype).onnxFile, fused: resolveModelFolder(p.fused, p.dtype).onnxFile };
-  const sessions = { plain: await ort.InferenceSession.create(files.plain, options), fused: await ort.InferenceSession.create(files.fused, options) };
-  const dirs = { plain: p.plain, fused: p.fused };
-  const got: Record<'plain' | 'fused', Timing[]> = { plain: [], fused: [] };
+  const { config } = resolveModelFolder(p.plain, p.dtype);
+  const feeds = decoderFeeds(config, p.dtype.endsWith('f16') ? 'float16' : 'float32');
+  const prompt = Array.from({ length: o.context }, (_, i) => 32 + ((i * 7) % 90));
+  const sessions = {
+    plain: await ort.InferenceSession.create(resolveModelFolder(p.plain, p.dtype).onnxFile, options),
+    fused: await ort.InferenceSession.create(resolveModelFolder(p.fused, p.dtype).onnxFile, options),
+  };
+  const prefill: Record<Kind, Sample[]> = { plain: [], fused: [] };
+  const decode: Record<Kind, Sample[]> = { plain: [], fused: [] };
   try {
-    for (const kind of ['plain', 'fused'] as const) await timeOnce(sessions[kind], dirs[kind], p.dtype, 32, 4); // warm-up
+    const cached = { plain: await sessions.plain.run(feeds(prompt, 0)), fused: await sessions.fused.run(feeds(prompt, 0)) };
+    const steps = async (kind: Kind) => {
+      let kv = cached[kind];
+      for (let i = 0; i < o.decode; i++) kv = await sessions[kind].run(feeds([65 + (i % 26)], o.context + i, kv));
+    };
+    for (const kind of ['plain', 'fused'] as const) await steps(kind); // warm-up
     for (let r = 0; r < o.rounds; r++) {
       await waitForQuiet();
-      const order = r % 2 ? (['fused', 'plain'] as const) : (['plain', 'fused'] as const);
-      const line: string[] = [];
-      for (const kind of order) {
-        const t = await timeOnce(sessions[kind], dirs[kind], p.dtype, o.context, o.decode);
-        got[kind].push(t);
-        line.push(`${kind} prefill ${t.prefillMs.toFixed(0)} ms, decode ${t.decodeTokS.toFixed(2)} tok/s`);
-      }
-      log(`  ${p.name} round ${r + 1} (load ${loadavg()[0].toFixed(2)}): ${line.join('; ')}`);
+      const order: Kind[] = r % 2 ? ['fused', 'plain'] : ['plain', 'fused'];
+      for (const kind of order) prefill[kind].push(await timed(() => sessions[kind].run(feeds(prompt, 0))));
+      for (const kind of order) decode[kind].push(await timed(() => steps(kind)));
+      const tokS = (k: Kind) => (o.decode / (decode[k][r].wall / 1000)).toFixed(2);
+      log(
+        `  ${p.name} round ${r + 1} (load ${loadavg()[0].toFixed(2)}): prefill plain ${prefill.plain[r].wall.toFixed(0)} / fused ${prefill.fused[r].wall.toFixed(0)} ms; decode plain ${tokS('plain')} / fused ${tokS('fused')} tok/s`,
+      );
     }
   } finally {
     await sessions.plain.release();
     await sessions.fused.release();
   }
-  const m = (kind: 'plain' | 'fused', f: (t: Timing) => number) => median(got[kind].map(f));
-  const prefill = { plain: m('plain', (t) => t.prefillMs), fused: m('fused', (t) => t.prefillMs) };
-  const decode = { plain: m('plain', (t) => t.decodeTokS), fused: m('fused', (t) => t.decodeTokS) };
-  const perRound = got.plain.map((t, i) => (got.fused[i].decodeTokS / t.decodeTokS).toFixed(3)).join(' ');
+  // speedup = plain time / fused time, per round (paired), then the median and the range
+  const speedups = (x: Record<Kind, Sample[]>, f: (s: Sample) => number) => x.plain.map((s, i) => f(s) / f(x.fused[i]));
+  const line = (what: string, x: Record<Kind, Sample[]>, unit: (ms: number) => string) => {
+    const wall = speedups(x, (s) => s.wall);
+    const cpu = speedups(x, (s) => s.cpu);
+    return (
+      `  ${what.padEnd(8)} plain ${unit(median(x.plain.map((s) => s.wall)))}  fused ${unit(median(x.fused.map((s) => s.wall)))}  ` +
+      `speedup ${median(wall).toFixed(3)}x (rounds ${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)}; CPU time ${median(cpu).toFixed(3)}x)`
+    );
+  };
   return [
-    `${p.name}: ${o.context}-token prefill, ${o.decode} decode steps, ${o.threads} threads, ${o.rounds} interleaved rounds (medians)`,
-    `  prefill  plain ${prefill.plain.toFixed(0)} ms  fused ${prefill.fused.toFixed(0)} ms  speedup ${(prefill.plain / prefill.fused).toFixed(3)}x`,
-    `  decode   plain ${decode.plain.toFixed(2)} tok/s  fused ${decode.fused.toFixed(2)} tok/s  speedup ${(decode.fused / decode.plain).toFixed(3)}x (per round: ${perRound})`,
+    `${p.name}: ${o.context}-token prefill and ${o.decode} decode steps at ${o.context} tokens of context, ${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
+    line('prefill', prefill, (ms) => `${ms.toFixed(0)} ms`),
+    line('decode', decode, (ms) => `${(o.decode / (ms / 1000)).toFixed(2)} tok/s`),
   ].join('\n');
 }
 
@@ -135,10 +155,11 @@ async function main(): Promise<void> {
     const i = args.indexOf(flag);
     return i >= 0 ? Number(args.splice(i, 2)[1]) : d;
   };
-  const o = { rounds: num('--rounds', 5), threads: num('--threads', 2), context: num('--context', 512), decode: num('--decode', 32) };
+  const o = { rounds: num('--rounds', 7), threads: num('--threads', 2), context: num('--context', 512), decode: num('--decode', 32) };
   const names = args.length ? args : ['mid-fp32', 'mid-q4', '1.5b-q4'];
   const pairs: Pair[] = [];
   for (const n of names) pairs.push(await pairFor(n));
+  if (o.rounds === 0) return console.log(pairs.map((p) => `${p.name}: plain ${p.plain}, fused ${p.fused}`).join('\n')); // --rounds 0: convert only
   const out: string[] = [];
   for (const p of pairs) out.push(await bench(p, o));
   console.log(out.join('\n'));
