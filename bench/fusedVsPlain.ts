@@ -5,7 +5,7 @@
  * order alternated so that load from other processes falls on both alike. Prints medians and
  * fused/plain ratios; never a test.
  *
- *   node --import tsx bench/fusedVsPlain.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 7] [--threads 2] [--context 512] [--decode 32]
+ *   node --import tsx bench/fusedVsPlain.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 7] [--threads 2] [--context 512] [--decode 32] [--no-prefill] [--fused all|norms-rotary]
  *   (--rounds 0 only converts)
  *
  * mid: bench/models.ts's mid shape, written once as a checkpoint in the temp dir and converted
@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertCheckpoint, type ConvertDtype } from '../src/convert';
+import { convertCheckpoint, FUSED_OPS, type ConvertDtype, type FusedOps } from '../src/convert';
 import { randomWeights, testConfig, writeSafetensors } from '../src/engine/builder';
 import { byteLevelTokenizerJson, tokenizerConfigJson } from '../src/engine/builder/tokenizerFiles';
 import { resolveModelFolder } from '../src/engine/modelFolder';
@@ -34,9 +34,9 @@ interface Pair {
 
 const log = (s: string) => console.error(s);
 
-async function convertOnce(hf: string, out: string, dtype: ConvertDtype, fused: boolean, quantizeHead: boolean): Promise<string> {
+async function convertOnce(hf: string, out: string, dtype: ConvertDtype, fused: FusedOps | false, quantizeHead: boolean): Promise<string> {
   if (existsSync(join(out, 'onnx'))) return out;
-  log(`converting ${hf} → ${out} (${dtype}, ${fused ? 'fused' : 'plain'}; once)`);
+  log(`converting ${hf} → ${out} (${dtype}, ${fused || 'plain'}; once)`);
   const r = await convertCheckpoint(hf, out, { dtype, fused, quantizeHead });
   log(`  ${r.seconds.toFixed(1)} s`);
   return out;
@@ -55,17 +55,28 @@ function midCheckpoint(): string {
   return dir;
 }
 
-async function pairFor(name: string): Promise<Pair> {
+async function pairFor(name: string, which: FusedOps): Promise<Pair> {
   if (name === 'mid-fp32' || name === 'mid-q4') {
     const dtype = name === 'mid-q4' ? 'q4' : 'fp32';
     const hf = midCheckpoint();
     const out = (kind: string) => join(tmpdir(), `splitreason-bench-mid-${dtype}-${kind}-v1`);
-    return { name, dtype, plain: await convertOnce(hf, out('plain'), dtype, false, true), fused: await convertOnce(hf, out('fused'), dtype, true, true) };
+    return {
+      name: `${name} vs fused ${which}`,
+      dtype,
+      plain: await convertOnce(hf, out('plain'), dtype, false, true),
+      fused: await convertOnce(hf, out(which === 'all' ? 'fused' : which), dtype, which, true),
+    };
   }
   if (name === '1.5b-q4') {
     const plain = await converted15b('q4', true, log);
-    const fused = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-fused`, 'q4', true, true);
-    return { name, dtype: 'q4', plain, fused };
+    const fused = await convertOnce(
+      qwen15bCheckpoint(undefined, log),
+      `${defaultCheckpointDir()}-q4-head4-${which === 'all' ? 'fused' : which}`,
+      'q4',
+      which,
+      true,
+    );
+    return { name: `${name} vs fused ${which}`, dtype: 'q4', plain, fused };
   }
   throw new Error(`unknown model '${name}': use mid-fp32, mid-q4 or 1.5b-q4`);
 }
@@ -100,7 +111,7 @@ async function waitForQuiet(): Promise<void> {
  * Paired fused/plain ratios per round, so a burst of load from another process spoils one pair,
  * not the medians.
  */
-async function bench(p: Pair, o: { rounds: number; threads: number; context: number; decode: number }): Promise<string> {
+async function bench(p: Pair, o: { rounds: number; threads: number; context: number; decode: number; prefill: boolean }): Promise<string> {
   const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: o.threads, interOpNumThreads: 1 };
   const { config } = resolveModelFolder(p.plain, p.dtype);
   const feeds = decoderFeeds(config, p.dtype.endsWith('f16') ? 'float16' : 'float32');
@@ -121,11 +132,11 @@ async function bench(p: Pair, o: { rounds: number; threads: number; context: num
     for (let r = 0; r < o.rounds; r++) {
       await waitForQuiet();
       const order: Kind[] = r % 2 ? ['fused', 'plain'] : ['plain', 'fused'];
-      for (const kind of order) prefill[kind].push(await timed(() => sessions[kind].run(feeds(prompt, 0))));
+      if (o.prefill) for (const kind of order) prefill[kind].push(await timed(() => sessions[kind].run(feeds(prompt, 0))));
       for (const kind of order) decode[kind].push(await timed(() => steps(kind)));
       const tokS = (k: Kind) => (o.decode / (decode[k][r].wall / 1000)).toFixed(2);
       log(
-        `  ${p.name} round ${r + 1} (load ${loadavg()[0].toFixed(2)}): prefill plain ${prefill.plain[r].wall.toFixed(0)} / fused ${prefill.fused[r].wall.toFixed(0)} ms; decode plain ${tokS('plain')} / fused ${tokS('fused')} tok/s`,
+        `  ${p.name} round ${r + 1} (load ${loadavg()[0].toFixed(2)}): ${o.prefill ? `prefill plain ${prefill.plain[r].wall.toFixed(0)} / fused ${prefill.fused[r].wall.toFixed(0)} ms; ` : ''}decode plain ${tokS('plain')} / fused ${tokS('fused')} tok/s`,
       );
     }
   } finally {
@@ -144,7 +155,7 @@ async function bench(p: Pair, o: { rounds: number; threads: number; context: num
   };
   return [
     `${p.name}: ${o.context}-token prefill and ${o.decode} decode steps at ${o.context} tokens of context, ${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
-    line('prefill', prefill, (ms) => `${ms.toFixed(0)} ms`),
+    ...(o.prefill ? [line('prefill', prefill, (ms) => `${ms.toFixed(0)} ms`)] : []),
     line('decode', decode, (ms) => `${(o.decode / (ms / 1000)).toFixed(2)} tok/s`),
   ].join('\n');
 }
@@ -155,10 +166,15 @@ async function main(): Promise<void> {
     const i = args.indexOf(flag);
     return i >= 0 ? Number(args.splice(i, 2)[1]) : d;
   };
-  const o = { rounds: num('--rounds', 7), threads: num('--threads', 2), context: num('--context', 512), decode: num('--decode', 32) };
+  const w = args.indexOf('--fused');
+  const which = w >= 0 ? (args.splice(w, 2)[1] as FusedOps) : 'all';
+  if (!FUSED_OPS.includes(which)) throw new Error(`--fused must be one of ${FUSED_OPS.join(', ')}`);
+  const noPrefill = args.indexOf('--no-prefill');
+  if (noPrefill >= 0) args.splice(noPrefill, 1);
+  const o = { rounds: num('--rounds', 7), threads: num('--threads', 2), context: num('--context', 512), decode: num('--decode', 32), prefill: noPrefill < 0 };
   const names = args.length ? args : ['mid-fp32', 'mid-q4', '1.5b-q4'];
   const pairs: Pair[] = [];
-  for (const n of names) pairs.push(await pairFor(n));
+  for (const n of names) pairs.push(await pairFor(n, which));
   if (o.rounds === 0) return console.log(pairs.map((p) => `${p.name}: plain ${p.plain}, fused ${p.fused}`).join('\n')); // --rounds 0: convert only
   const out: string[] = [];
   for (const p of pairs) out.push(await bench(p, o));

@@ -8,7 +8,7 @@
 import { copyFile, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { addDecoderGraph, decoderOpsets } from '../engine/builder/decoderGraph';
+import { addDecoderGraph, decoderOpsets, FUSED_OPS, type FusedOps } from '../engine/builder/decoderGraph';
 import { onnxFileName } from '../engine/modelFolder';
 import { GraphBuilder } from '../engine/onnx/graph';
 import type { TagKind } from '../split/splitConfig';
@@ -34,8 +34,8 @@ export interface ConvertOptions {
   accuracyLevel?: number;
   /** Quantize the lm head too (q4, q4f16); otherwise it keeps float weights. */
   quantizeHead?: boolean;
-  /** onnxruntime's fused attention, rotary and norm operators (GraphOptions.fused); default fusedByDefault(dtype). */
-  fused?: boolean;
+  /** onnxruntime's fused operators (GraphOptions.fused), or false for standard ones; default fusedByDefault(dtype). */
+  fused?: FusedOps | false;
   onProgress?: (p: ConvertProgress) => void;
   signal?: AbortSignal;
 }
@@ -69,7 +69,7 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   const g = new GraphBuilder('decoder');
   g.useExternalData(dataName, Infinity);
   const weights = new StreamedWeights(ckpt, o);
-  const graphOptions = { kvDtype: isHalf(o.dtype) ? 'float16' : 'float32', fused: o.fused } as const;
+  const graphOptions = { kvDtype: isHalf(o.dtype) ? 'float16' : 'float32', fused: o.fused || undefined } as const;
   addDecoderGraph(g, config, weights, graphOptions);
   const model = g.finish(decoderOpsets(graphOptions, isQuantized(o.dtype)), 'splitreason-convert').model;
   const jobs = weights.jobs;
@@ -159,6 +159,8 @@ function checkOptions(opts: ConvertOptions) {
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
   if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0)
     throw new ConvertError(`block size ${blockSize} must be a power of two ≥ 16 (32 is the usual choice).`);
+  if (opts.fused !== undefined && opts.fused !== false && !FUSED_OPS.includes(opts.fused))
+    throw new ConvertError(`fused '${String(opts.fused)}' is not a choice; use one of ${FUSED_OPS.join(', ')}, or false.`);
   const accuracyLevel = opts.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
   if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4)
     throw new ConvertError(`accuracy level ${accuracyLevel} must be an integer from 0 to 4.`);

@@ -1,4 +1,5 @@
 /** The ONNX files convert writes: a subset of the engine's dtypes (one list, derived from the engine's type). */
+import type { FusedOps } from '../engine/builder/decoderGraph';
 import type { Dtype } from '../engine/types';
 
 export const CONVERT_DTYPES = ['q4', 'q4f16', 'fp16', 'fp32'] as const satisfies readonly Dtype[];
@@ -14,6 +15,6 @@ export const isQuantized = (d: ConvertDtype) => d === 'q4' || d === 'q4f16';
  * Whether convert writes the fused contrib operators (GraphOptions.fused) unless told otherwise:
  * only where bench/fusedVsPlain.ts measured them faster on the CPU.
  */
-export const fusedByDefault = (_d: ConvertDtype) => false;
+export const fusedByDefault = (_d: ConvertDtype): FusedOps | false => false;
 /** float16 storage for the unquantized matrices and the KV cache (fp16, q4f16). */
 export const isHalf = (d: ConvertDtype) => d === 'fp16' || d === 'q4f16';

@@ -27,4 +27,5 @@
 export { convertCheckpoint, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert';
 export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, type ConvertDtype } from './dtypes';
 export { ConvertError, ARCHITECTURES } from './checkpoint';
+export { FUSED_OPS, type FusedOps } from '../engine/builder/decoderGraph';
 export { detectTags } from './tags';

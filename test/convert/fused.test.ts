@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { convertCheckpoint, type ConvertDtype } from '../../src/convert';
+import { convertCheckpoint, type ConvertDtype, type FusedOps } from '../../src/convert';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempDir } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
@@ -26,23 +26,29 @@ after(async () => {
 });
 const work = tempDir('sr-fused-');
 
-const converted = new Map<ConvertDtype, Promise<{ plain: string; fused: string }>>();
-function bothWays(dtype: ConvertDtype): Promise<{ plain: string; fused: string }> {
-  let p = converted.get(dtype);
+const converted = new Map<string, Promise<string>>();
+function convertOnce(dtype: ConvertDtype, fused: FusedOps | false): Promise<string> {
+  const key = `${dtype}-${fused || 'plain'}`;
+  let p = converted.get(key);
   if (!p) {
-    const convert = async (fused: boolean) =>
-      (await convertCheckpoint(toyCheckpoint('toy-small'), join(work, `${dtype}-${fused ? 'fused' : 'plain'}`), { dtype, fused, quantizeHead: true })).outDir;
-    p = Promise.all([convert(false), convert(true)]).then(([plain, fused]) => ({ plain, fused }));
-    converted.set(dtype, p);
+    p = convertCheckpoint(toyCheckpoint('toy-small'), join(work, key), { dtype, fused, quantizeHead: true }).then((r) => r.outDir);
+    converted.set(key, p);
   }
   return p;
 }
+const bothWays = async (dtype: ConvertDtype, which: FusedOps = 'all') => ({ plain: await convertOnce(dtype, false), fused: await convertOnce(dtype, which) });
 
-for (const dtype of ['fp32', 'q4', 'q4f16'] as const) {
-  test(`${dtype}: the fused conversion gives the plain conversion's logits`, async (t) => {
-    const dirs = await bothWays(dtype);
+for (const [dtype, which] of [
+  ['fp32', 'all'],
+  ['q4', 'all'],
+  ['q4f16', 'all'],
+  ['q4', 'norms-rotary'],
+] as const) {
+  test(`${dtype}: the fused (${which}) conversion gives the plain conversion's logits`, async (t) => {
+    const dirs = await bothWays(dtype, which);
     const onnx = (dir: string) => readFileSync(join(dir, 'onnx', dtype === 'fp32' ? 'model.onnx' : `model_${dtype}.onnx`)).toString('latin1');
-    assert.ok(onnx(dirs.fused).includes('GroupQueryAttention') && !onnx(dirs.plain).includes('GroupQueryAttention'));
+    assert.ok(onnx(dirs.fused).includes('RotaryEmbedding') && !onnx(dirs.plain).includes('RotaryEmbedding'));
+    assert.equal(onnx(dirs.fused).includes('GroupQueryAttention'), which === 'all');
     const plain = await loadTestModel(dirs.plain, { dtype });
     const fused = await loadTestModel(dirs.fused, { dtype });
     open.push(plain, fused);
@@ -83,11 +89,14 @@ test('a fused q4 conversion decodes the same greedy tokens in the engine and in 
   assert.deepEqual(ours, peerTokens);
 });
 
-test('the CLI takes --fused or --no-fused, not both', () => {
+test('the CLI takes --fused MODE or --no-fused, not both', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'convert', ...args], { encoding: 'utf8' });
-  const both = cli(['a', 'b', '--fused', '--no-fused']);
+  const both = cli(['a', 'b', '--fused', 'all', '--no-fused']);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /give --fused or --no-fused, not both/);
+  const bad = cli(['a', 'b', '--fused', 'everything']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--fused must be one of all, norms-rotary, got 'everything'/);
   const out = join(work, 'cli-no-fused');
   const r = cli([toyCheckpoint('toy-small'), out, '--dtype', 'q4', '--no-fused']);
   assert.equal(r.status, 0, r.stderr);
@@ -97,7 +106,7 @@ test('the CLI takes --fused or --no-fused, not both', () => {
       .includes('GroupQueryAttention'),
   );
   const fusedOut = join(work, 'cli-fused');
-  assert.equal(cli([toyCheckpoint('toy-small'), fusedOut, '--dtype', 'q4', '--fused']).status, 0);
+  assert.equal(cli([toyCheckpoint('toy-small'), fusedOut, '--dtype', 'q4', '--fused', 'all']).status, 0);
   assert.ok(
     readFileSync(join(fusedOut, 'onnx', 'model_q4.onnx'))
       .toString('latin1')

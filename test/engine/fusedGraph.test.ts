@@ -18,6 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { buildQwen2Onnx, randomWeights, testConfig } from '../../src/engine/builder';
+import { FUSED_OPS, type FusedOps } from '../../src/engine/builder/decoderGraph';
 import { seededRandom } from '../../src/engine/random';
 import type { ModelConfig } from '../../src/engine/types';
 import { maxAbsDiff } from '../helpers/referenceForward';
@@ -31,6 +32,7 @@ interface Shape {
   config: Partial<ModelConfig>;
   qkvBias: boolean;
   kvDtype?: 'float32' | 'float16';
+  positionIds?: boolean;
 }
 
 /** Random small shapes (seeded): head counts, head_dim and widths drawn; the named properties fixed. */
@@ -60,6 +62,7 @@ function shapes(): Shape[] {
       qkvBias: false,
     },
     { name: 'float16 KV cache, GQA 2:1', config: dims(2, 2), qkvBias: true, kvDtype: 'float16' },
+    { name: 'no position_ids input (positions from the cache length)', config: dims(2, 2), qkvBias: true, positionIds: false },
   ];
 }
 
@@ -69,17 +72,20 @@ class Pair {
     readonly plain: ort.InferenceSession,
     readonly fused: ort.InferenceSession,
     readonly kvType: 'float32' | 'float16',
+    readonly hasPositionIds: boolean,
   ) {}
 
-  static async build(s: Shape, seed: number): Promise<Pair> {
+  static async build(s: Shape, seed: number, which: FusedOps): Promise<Pair> {
     const cfg = testConfig(s.config);
     const w = randomWeights(cfg, seed, { qkvBias: s.qkvBias });
-    const session = (fused: boolean) => {
-      const { model } = buildQwen2Onnx(cfg, w, { kvDtype: s.kvDtype, fused });
-      if (fused) assert.match(Buffer.from(model).toString('latin1'), /GroupQueryAttention/);
+    const session = (fused?: FusedOps) => {
+      const { model } = buildQwen2Onnx(cfg, w, { kvDtype: s.kvDtype, positionIds: s.positionIds, fused });
+      const text = Buffer.from(model).toString('latin1');
+      assert.equal(text.includes('SkipSimplifiedLayerNormalization'), fused !== undefined);
+      assert.equal(text.includes('GroupQueryAttention'), fused === 'all');
       return ort.InferenceSession.create(Buffer.from(model), { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
     };
-    return new Pair(cfg, await session(false), await session(true), s.kvDtype ?? 'float32');
+    return new Pair(cfg, await session(), await session(which), s.kvDtype ?? 'float32', s.positionIds !== false);
   }
 
   feeds(ids: number[], past: number, kv?: Outputs): Record<string, ort.Tensor> {
@@ -93,6 +99,7 @@ class Pair {
         [1, ids.length],
       ),
     };
+    if (!this.hasPositionIds) delete f.position_ids;
     const dims = [1, c.num_key_value_heads, 0, c.head_dim];
     const empty = this.kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
     for (let i = 0; i < c.num_hidden_layers; i++)
@@ -146,36 +153,37 @@ function compare(p: Pair, a: Outputs, b: Outputs, total: number): { logits: numb
   return { logits: maxAbsDiff(la.data as Float32Array, (b.logits as ort.Tensor).data as Float32Array), presents };
 }
 
-shapes().forEach((s, n) => {
-  test(`fused graph matches the plain graph (prefill, step, append after a past, rewind): ${s.name}`, async (t) => {
-    const p = await Pair.build(s, 30 + n);
-    const tol = s.kvDtype === 'float16' ? 2e-2 : 1e-4;
-    const ids = Array.from({ length: 40 }, (_, i) => (i * 37 + n * 11) % 256);
-    const run = async (label: string, tokens: number[], past: number, kv?: [Outputs, Outputs]) => {
-      const a = await p.plain.run(p.feeds(tokens, past, kv?.[0]));
-      const b = await p.fused.run(p.feeds(tokens, past, kv?.[1]));
-      const d = compare(p, a, b, past + tokens.length);
-      assert.ok(d.logits < tol && d.presents < tol, `${label}: max |diff| logits ${d.logits}, presents ${d.presents}`);
-      t.diagnostic(`${label}: max |diff| logits ${d.logits.toExponential(1)}, presents ${d.presents.toExponential(1)}`);
-      return [a, b] as [Outputs, Outputs];
-    };
-    const prefill = await run('prefill', ids.slice(0, 9), 0);
-    const logits = (prefill[0].logits as ort.Tensor).data as Float32Array;
-    assert.ok(Math.max(...logits) - Math.min(...logits) > 1, 'logits spread too small to tell graphs apart');
-    const step = await run('one-token step', ids.slice(9, 10), 9, prefill);
-    const append = await run('append of 6 after a past', ids.slice(10, 16), 10, step);
-    // the engine's rewind: keep 5 positions of 16, then append 4 different tokens there
-    const kept: [Outputs, Outputs] = [rewind(append[0], p.cfg, 5), rewind(append[1], p.cfg, 5)];
-    const again = await run('append after a rewind', ids.slice(20, 24), 5, kept);
-    await run('one-token step after that', ids.slice(24, 25), 9, again);
-    await p.plain.release();
-    await p.fused.release();
+for (const which of FUSED_OPS)
+  shapes().forEach((s, n) => {
+    test(`fused (${which}) graph matches the plain graph (prefill, step, append after a past, rewind): ${s.name}`, async (t) => {
+      const p = await Pair.build(s, 30 + n, which);
+      const tol = s.kvDtype === 'float16' ? 2e-2 : 1e-4;
+      const ids = Array.from({ length: 40 }, (_, i) => (i * 37 + n * 11) % 256);
+      const run = async (label: string, tokens: number[], past: number, kv?: [Outputs, Outputs]) => {
+        const a = await p.plain.run(p.feeds(tokens, past, kv?.[0]));
+        const b = await p.fused.run(p.feeds(tokens, past, kv?.[1]));
+        const d = compare(p, a, b, past + tokens.length);
+        assert.ok(d.logits < tol && d.presents < tol, `${label}: max |diff| logits ${d.logits}, presents ${d.presents}`);
+        t.diagnostic(`${label}: max |diff| logits ${d.logits.toExponential(1)}, presents ${d.presents.toExponential(1)}`);
+        return [a, b] as [Outputs, Outputs];
+      };
+      const prefill = await run('prefill', ids.slice(0, 9), 0);
+      const logits = (prefill[0].logits as ort.Tensor).data as Float32Array;
+      assert.ok(Math.max(...logits) - Math.min(...logits) > 1, 'logits spread too small to tell graphs apart');
+      const step = await run('one-token step', ids.slice(9, 10), 9, prefill);
+      const append = await run('append of 6 after a past', ids.slice(10, 16), 10, step);
+      // the engine's rewind: keep 5 positions of 16, then append 4 different tokens there
+      const kept: [Outputs, Outputs] = [rewind(append[0], p.cfg, 5), rewind(append[1], p.cfg, 5)];
+      const again = await run('append after a rewind', ids.slice(20, 24), 5, kept);
+      await run('one-token step after that', ids.slice(24, 25), 9, again);
+      await p.plain.release();
+      await p.fused.release();
+    });
   });
-});
 
 test('an attention_mask that does not cover past + new tokens fails the run in both graphs', async () => {
   // GroupQueryAttention alone would accept it and attend to the wrong positions.
-  const p = await Pair.build(shapes()[0], 3);
+  const p = await Pair.build(shapes()[0], 3, 'all');
   for (const session of [p.plain, p.fused]) {
     const first = await session.run(p.feeds([1, 2, 3], 0));
     for (const width of [3, 5]) {
@@ -189,7 +197,7 @@ test('an attention_mask that does not cover past + new tokens fails the run in b
 });
 
 test('the engine and transformers.js give the same greedy tokens on a fused model folder', async () => {
-  const built = tempModel({ seed: 23, config: { num_hidden_layers: 3 }, qkvBias: true, fused: true });
+  const built = tempModel({ seed: 23, config: { num_hidden_layers: 3 }, qkvBias: true, fused: 'all' });
   const onnx = readFileSync(join(built.dir, 'onnx', 'model.onnx')).toString('latin1');
   for (const op of ['GroupQueryAttention', 'RotaryEmbedding', 'SkipSimplifiedLayerNormalization']) assert.ok(onnx.includes(op), `${op} in the fused file`);
   const prompt = [256, 258, 67, 111, 109, 112, 117, 116, 101, 32, 36, 52, 55, 32, 92, 116, 105, 109, 101, 115, 32, 56, 54, 36, 46, 259, 260, 10];

@@ -30,14 +30,18 @@ export interface GraphOptions {
   kvDtype?: 'float32' | 'float16';
   /** Without a position_ids input, positions are derived from the cache length (some exports do this). */
   positionIds?: boolean;
-  /**
-   * onnxruntime's fused contrib operators for the norms (SimplifiedLayerNormalization,
-   * com.microsoft SkipSimplifiedLayerNormalization), rotary (RotaryEmbedding) and attention
-   * with the cache (GroupQueryAttention). onnxruntime only (CPU, CUDA, WebGPU); batches must
-   * be unpadded or right-padded, as GroupQueryAttention reads lengths from attention_mask.
-   */
-  fused?: boolean;
+  /** onnxruntime's fused contrib operators (FusedOps); onnxruntime only. Default: none, standard operators. */
+  fused?: FusedOps;
 }
+
+/**
+ * 'all': the norms (SimplifiedLayerNormalization, com.microsoft SkipSimplifiedLayerNormalization),
+ * rotary (RotaryEmbedding) and attention with the cache (GroupQueryAttention; batches must be
+ * unpadded or right-padded, as it reads lengths from attention_mask). 'norms-rotary': the same
+ * norms and rotary with the plain MatMul/Softmax attention.
+ */
+export const FUSED_OPS = ['all', 'norms-rotary'] as const;
+export type FusedOps = (typeof FUSED_OPS)[number];
 
 /** The opset imports a graph written with these options needs. */
 export function decoderOpsets(opts: GraphOptions, quantized = false): Record<string, number> {
@@ -134,7 +138,8 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
       return { target, done: () => void g.op('Cast', [target], { to: kvType }, name) };
     },
   };
-  const layers = (opts.fused ? fusedLayers : plainLayers)(g, c, io, ropeInverseFrequencies(c));
+  const invFreq = ropeInverseFrequencies(c);
+  const layers = opts.fused ? fusedLayers(g, c, io, invFreq, opts.fused) : plainLayers(g, c, io, invFreq);
 
   const project = (x: string, name: string, out: number, inn: number, bias?: string) => {
     const y = w.linear(g, x, name, out, inn);

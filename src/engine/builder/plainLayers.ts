@@ -6,7 +6,8 @@ import { ElemType, floatTensor, int64Tensor, type GraphBuilder } from '../onnx/g
 import type { ModelConfig } from '../types';
 import type { DecoderIO, LayerOps } from './decoderGraph';
 
-export function plainLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invFreq: Float32Array): LayerOps {
+/** `rotary`, when given, rotates q or k [b, s, n·hd] in place of the plain tables (fusedLayers.ts passes RotaryEmbedding). */
+export function plainLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invFreq: Float32Array, rotary?: (x: string, n: number) => string): LayerOps {
   const hd = c.head_dim;
   const heads = c.num_attention_heads;
   const kvHeads = c.num_key_value_heads;
@@ -17,20 +18,24 @@ export function plainLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invF
   const one = g.constant('one', int64Tensor([], [1]));
 
   // Rotary tables from position_ids: cos/sin [b, 1, s, hd].
-  const pos = g.op('Unsqueeze', [g.op('Cast', [io.positionIds], { to: ElemType.FLOAT }), ints('axis_last', [-1])]);
-  const freqs = g.op('Mul', [pos, g.constant('inv_freq', floatTensor([hd / 2], invFreq))]);
-  const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: -1 }), ints('axis1', [1])]);
-  const cos = g.op('Cos', [emb]);
-  const sin = g.op('Sin', [emb]);
-  const half = ints('half', [hd / 2]);
-  const end = ints('end', [hd]);
-  const lastAxis = ints('last_axis', [-1]);
-  const rope = (x: string) => {
-    const x1 = g.op('Slice', [x, zero, half, lastAxis]);
-    const x2 = g.op('Slice', [x, half, end, lastAxis]);
-    const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
+  const tables = () => {
+    const pos = g.op('Unsqueeze', [g.op('Cast', [io.positionIds], { to: ElemType.FLOAT }), ints('axis_last', [-1])]);
+    const freqs = g.op('Mul', [pos, g.constant('inv_freq', floatTensor([hd / 2], invFreq))]);
+    const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: -1 }), ints('axis1', [1])]);
+    const cos = g.op('Cos', [emb]);
+    const sin = g.op('Sin', [emb]);
+    const half = ints('half', [hd / 2]);
+    const end = ints('end', [hd]);
+    const lastAxis = ints('last_axis', [-1]);
+    const rope = (x: string) => {
+      const x1 = g.op('Slice', [x, zero, half, lastAxis]);
+      const x2 = g.op('Slice', [x, half, end, lastAxis]);
+      const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
+      return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
+    };
+    return rope;
   };
+  const rope = rotary ? undefined : tables();
 
   // Additive mask [b, 1, rep*s, t]: causal over absolute positions plus padding from attention_mask.
   // Rows repeat `rep` times because queries are grouped per KV head (see attention below).
@@ -58,8 +63,8 @@ export function plainLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invF
       return [sum, norm(sum, weight)];
     },
     attention(i, qIn, kIn, vIn) {
-      const q = rope(toHeads(qIn, heads));
-      const k = rope(toHeads(kIn, kvHeads));
+      const q = rope ? rope(toHeads(qIn, heads)) : toHeads(rotary!(qIn, heads), heads);
+      const k = rope ? rope(toHeads(kIn, kvHeads)) : toHeads(rotary!(kIn, kvHeads), kvHeads);
       const v = toHeads(vIn, kvHeads);
       const append = (kv: 'key' | 'value', value: string) => {
         const present = io.presentKV(i, kv);
