@@ -13,7 +13,7 @@ export const DEFAULT_ACCURACY_LEVEL = 4;
 export const isQuantized = (d: ConvertDtype) => d === 'q4' || d === 'q4f16';
 /**
  * Whether convert writes the fused contrib operators (GraphOptions.fused) unless told otherwise:
- * only where bench/fusedVsPlain.ts measured them faster on the CPU.
+ * only where bench/fusedOps.ts measured them faster on the CPU.
  */
 export const fusedByDefault = (_d: ConvertDtype): FusedOps | false => false;
 /** float16 storage for the unquantized matrices and the KV cache (fp16, q4f16). */
