@@ -48,10 +48,10 @@ export function plainLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invF
   const mask1 = g.op('Add', [g.op('Unsqueeze', [causal, ints('axes01', [0, 1])]), padding4]);
   const mask = rep === 1 ? mask1 : g.op('Concat', Array(rep).fill(mask1), { axis: 2 });
 
-  const eps = scalar('eps', c.rms_norm_eps ?? 1e-6);
+  let eps: string | undefined; // made on first use: fusedLayers.ts borrows only the attention
   const norm = (x: string, weight: string) => {
     const variance = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    return g.op('Mul', [g.op('Div', [x, g.op('Sqrt', [g.op('Add', [variance, eps])])]), weight]);
+    return g.op('Mul', [g.op('Div', [x, g.op('Sqrt', [g.op('Add', [variance, (eps ??= scalar('eps', c.rms_norm_eps ?? 1e-6))])])]), weight]);
   };
   const toHeads = (x: string, n: number) => g.op('Transpose', [g.op('Reshape', [x, ints('heads', [0, 0, n, hd])])], { perm: [0, 2, 1, 3] });
   const scale = scalar('scale', 1 / Math.sqrt(hd));
