@@ -9,8 +9,8 @@
  *   (--rounds 0 only converts)
  *
  * mid: bench/models.ts's mid shape, written once as a checkpoint in the temp dir and converted
- * both ways (a minute). 1.5b-q4: bench/checkpoint15b.ts's checkpoint with an int4 head, the plain
- * file shared with `npm run bench:engine -- 1.5b`, the fused one converted beside it (~5 min once).
+ * each way (a minute). 1.5b-q4: bench/checkpoint15b.ts's checkpoint with an int4 head, each file
+ * converted beside it (~5 min each, once).
  */
 import * as ort from 'onnxruntime-node';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,6 @@ import { byteLevelTokenizerJson, tokenizerConfigJson } from '../src/engine/build
 import { resolveModelFolder } from '../src/engine/modelFolder';
 import { defaultCheckpointDir, qwen15bCheckpoint } from './checkpoint15b';
 import { decoderFeeds } from './decoderFeeds';
-import { converted15b } from './engine15b';
 import { BENCH_MODELS } from './models';
 
 interface Variants {
@@ -66,7 +65,7 @@ async function variantsFor(name: string, fused: FusedOps[]): Promise<Variants> {
     return { name, dtype, dirs };
   }
   if (name === '1.5b-q4') {
-    dirs.plain = await converted15b('q4', true, log);
+    dirs.plain = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-plain`, 'q4', false, true);
     for (const f of fused)
       dirs[f] = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-${f === 'all' ? 'fused' : f}`, 'q4', f, true);
     return { name, dtype: 'q4', dirs };
@@ -153,7 +152,7 @@ async function bench(v: Variants, o: { rounds: number; threads: number; context:
     return out.join('\n');
   };
   return [
-    `${v.name}: ${o.context}-token prefill and ${o.decode} decode steps at ${o.context} tokens of context, ${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
+    `${v.name}: ${o.prefill ? `${o.context}-token prefill and ` : ''}${o.decode} decode steps at ${o.context} tokens of context, ${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
     ...(o.prefill ? [line('prefill', prefill, (ms) => `${ms.toFixed(0)} ms`)] : []),
     line('decode', decode, (ms) => `${(o.decode / (ms / 1000)).toFixed(2)} tok/s`),
   ].join('\n');

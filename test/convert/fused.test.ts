@@ -89,7 +89,7 @@ test('a fused q4 conversion decodes the same greedy tokens in the engine and in 
   assert.deepEqual(ours, peerTokens);
 });
 
-test('the CLI takes --fused MODE or --no-fused, not both', () => {
+test('the CLI takes --fused MODE or --no-fused, not both; by default q4 is fused norms-rotary and fp32 plain', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'convert', ...args], { encoding: 'utf8' });
   const both = cli(['a', 'b', '--fused', 'all', '--no-fused']);
   assert.equal(both.status, 2);
@@ -105,6 +105,15 @@ test('the CLI takes --fused MODE or --no-fused, not both', () => {
       .toString('latin1')
       .includes('GroupQueryAttention'),
   );
+  // the default: q4 fused norms and rotary (fusedByDefault), fp32 standard operators only
+  const byDefault = (dtype: string) => {
+    const dir = join(work, `cli-default-${dtype}`);
+    assert.equal(cli([toyCheckpoint('toy-small'), dir, '--dtype', dtype]).status, 0);
+    return readFileSync(join(dir, 'onnx', dtype === 'fp32' ? 'model.onnx' : `model_${dtype}.onnx`)).toString('latin1');
+  };
+  const q4 = byDefault('q4');
+  assert.ok(q4.includes('RotaryEmbedding') && !q4.includes('GroupQueryAttention'));
+  assert.ok(!byDefault('fp32').includes('RotaryEmbedding'));
   const fusedOut = join(work, 'cli-fused');
   assert.equal(cli([toyCheckpoint('toy-small'), fusedOut, '--dtype', 'q4', '--fused', 'all']).status, 0);
   assert.ok(
