@@ -11,6 +11,7 @@
  *   blockSize: 32,                               // int4 block along K
  *   accuracyLevel: 4,                            // MatMulNBits int8 compute on CPU
  *   quantizeHead: true,                          // int4 lm head as well
+ *   fused: 'norms-rotary',                       // onnxruntime's fused ops (FUSED_OPS); the q4 default; false: standard ops
  *   signal: ac.signal,
  *   onProgress: (p) => console.error(`${p.stage} ${p.tensorsDone}/${p.tensorsTotal} tensors, ${p.bytesDone}/${p.bytesTotal} bytes`),
  * });
