@@ -1,11 +1,11 @@
 /** `splitreason convert`: a Hugging Face checkpoint folder → a model folder the engine loads. */
 import { parseArgs } from 'node:util';
-import { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, convertCheckpoint } from '../convert';
+import { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, FUSED_OPS, convertCheckpoint, fusedByDefault } from '../convert';
 import { intArg, oneOf, UsageError } from './args';
 import { ProgressBar } from './progressBar';
 
 export const CONVERT_HELP = `usage: splitreason convert HF_DIR OUT_DIR [--dtype ${CONVERT_DTYPES.join('|')}] [--block-size ${DEFAULT_BLOCK_SIZE}]
-                           [--accuracy-level ${DEFAULT_ACCURACY_LEVEL}] [--quantize-head]
+                           [--accuracy-level ${DEFAULT_ACCURACY_LEVEL}] [--quantize-head] [--fused ${FUSED_OPS.join('|')}|--no-fused]
 Reads config.json, tokenizer files and model.safetensors (or model.safetensors.index.json and its
 shards; BF16, F16 or F32) of a Qwen2 or Llama checkpoint and writes OUT_DIR (must not exist):
 config.json, tokenizer files, splitreason.json and onnx/model_<dtype>.onnx + .onnx_data
@@ -14,7 +14,10 @@ config.json, tokenizer files, splitreason.json and onnx/model_<dtype>.onnx + .on
                     embeddings and KV cache; fp16: float16 weights; fp32: float32 weights
   --block-size      int4 block length along the input dimension (a power of two ≥ 16)
   --accuracy-level  MatMulNBits compute: 4 = int8 on CPU (fast), 0 = float
-  --quantize-head   quantize the lm head too (smaller, faster; the head stays float otherwise)`;
+  --quantize-head   quantize the lm head too (smaller, faster; the head stays float otherwise)
+  --fused           onnxruntime's fused operators (onnxruntime only): all = norms, rotary and
+                    GroupQueryAttention; norms-rotary = those two, attention as MatMul/Softmax.
+                    --no-fused: standard ONNX operators. Default: ${CONVERT_DTYPES.map((d) => `${d} ${fusedByDefault(d) || 'no-fused'}`).join(', ')}`;
 
 export async function convertCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +28,8 @@ export async function convertCommand(argv: string[]): Promise<number> {
       'block-size': { type: 'string' },
       'accuracy-level': { type: 'string' },
       'quantize-head': { type: 'boolean' },
+      fused: { type: 'string' },
+      'no-fused': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -38,6 +43,8 @@ export async function convertCommand(argv: string[]): Promise<number> {
   const blockSize = intArg(values['block-size'], 'block-size', DEFAULT_BLOCK_SIZE, 16);
   const accuracyLevel = intArg(values['accuracy-level'], 'accuracy-level', DEFAULT_ACCURACY_LEVEL, 0);
   if (accuracyLevel > 4) throw new UsageError(`--accuracy-level must be an integer from 0 to 4, got '${accuracyLevel}'`);
+  if (values.fused && values['no-fused']) throw new UsageError('give --fused or --no-fused, not both');
+  const fused = values['no-fused'] ? false : values.fused === undefined ? undefined : oneOf(values.fused, 'fused', FUSED_OPS, 'all');
 
   const bar = new ProgressBar('tensors');
   const ac = new AbortController();
@@ -49,6 +56,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       blockSize,
       accuracyLevel,
       quantizeHead: values['quantize-head'] ?? false,
+      fused,
       signal: ac.signal,
       onProgress: (p) => p.stage === 'weights' && bar.update({ done: p.tensorsDone, total: p.tensorsTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
     });

@@ -8,12 +8,12 @@
 import { copyFile, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { addDecoderGraph } from '../engine/builder/decoderGraph';
+import { addDecoderGraph, decoderOpsets, FUSED_OPS, type FusedOps } from '../engine/builder/decoderGraph';
 import { onnxFileName } from '../engine/modelFolder';
 import { GraphBuilder } from '../engine/onnx/graph';
 import type { TagKind } from '../split/splitConfig';
 import { ConvertError, readCheckpoint, readTensorBytes } from './checkpoint';
-import { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, isHalf, isQuantized, type ConvertDtype } from './dtypes';
+import { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, isHalf, isQuantized, type ConvertDtype } from './dtypes';
 import { StreamedWeights, type WeightJob } from './streamedWeights';
 import { splitConfigFor } from './tags';
 
@@ -34,6 +34,8 @@ export interface ConvertOptions {
   accuracyLevel?: number;
   /** Quantize the lm head too (q4, q4f16); otherwise it keeps float weights. */
   quantizeHead?: boolean;
+  /** onnxruntime's fused operators (GraphOptions.fused), or false for standard ones; default fusedByDefault(dtype). */
+  fused?: FusedOps | false;
   onProgress?: (p: ConvertProgress) => void;
   signal?: AbortSignal;
 }
@@ -67,9 +69,9 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   const g = new GraphBuilder('decoder');
   g.useExternalData(dataName, Infinity);
   const weights = new StreamedWeights(ckpt, o);
-  addDecoderGraph(g, config, weights, { kvDtype: isHalf(o.dtype) ? 'float16' : 'float32' });
-  const opsets: Record<string, number> = isQuantized(o.dtype) ? { '': 17, 'com.microsoft': 1 } : { '': 17 };
-  const model = g.finish(opsets, 'splitreason-convert').model;
+  const graphOptions = { kvDtype: isHalf(o.dtype) ? 'float16' : 'float32', fused: o.fused || undefined } as const;
+  addDecoderGraph(g, config, weights, graphOptions);
+  const model = g.finish(decoderOpsets(graphOptions, isQuantized(o.dtype)), 'splitreason-convert').model;
   const jobs = weights.jobs;
   checkAllUsed(ckpt.tensors.keys(), new Set(jobs.map((j) => j.tensor.name)), config.tie_word_embeddings, ckpt.config.model_type);
   const progress: ConvertProgress = {
@@ -162,8 +164,17 @@ function checkOptions(opts: ConvertOptions) {
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
   if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0)
     throw new ConvertError(`block size ${blockSize} must be a power of two ≥ 16 (32 is the usual choice).`);
+  if (opts.fused !== undefined && opts.fused !== false && !FUSED_OPS.includes(opts.fused))
+    throw new ConvertError(`fused '${String(opts.fused)}' is not a choice; use one of ${FUSED_OPS.join(', ')}, or false.`);
   const accuracyLevel = opts.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
   if (!Number.isInteger(accuracyLevel) || accuracyLevel < 0 || accuracyLevel > 4)
     throw new ConvertError(`accuracy level ${accuracyLevel} must be an integer from 0 to 4.`);
-  return { ...opts, blockSize, accuracyLevel, quantizeHead: opts.quantizeHead ?? false, onProgress: opts.onProgress ?? (() => {}) };
+  return {
+    ...opts,
+    blockSize,
+    accuracyLevel,
+    quantizeHead: opts.quantizeHead ?? false,
+    fused: opts.fused ?? fusedByDefault(opts.dtype),
+    onProgress: opts.onProgress ?? (() => {}),
+  };
 }

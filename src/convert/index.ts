@@ -11,6 +11,7 @@
  *   blockSize: 32,                               // int4 block along K
  *   accuracyLevel: 4,                            // MatMulNBits int8 compute on CPU
  *   quantizeHead: true,                          // int4 lm head as well
+ *   fused: 'norms-rotary',                       // onnxruntime's fused ops (FUSED_OPS); the q4 default; false: standard ops
  *   signal: ac.signal,
  *   onProgress: (p) => console.error(`${p.stage} ${p.tensorsDone}/${p.tensorsTotal} tensors, ${p.bytesDone}/${p.bytesTotal} bytes`),
  * });
@@ -25,6 +26,7 @@
  * with its shards (BF16, F16, F32), tokenizer.json. Bad input throws a ConvertError with one sentence.
  */
 export { convertCheckpoint, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert';
-export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, type ConvertDtype } from './dtypes';
+export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, type ConvertDtype } from './dtypes';
 export { ConvertError, ARCHITECTURES } from './checkpoint';
+export { FUSED_OPS, type FusedOps } from '../engine/builder/decoderGraph';
 export { detectTags } from './tags';

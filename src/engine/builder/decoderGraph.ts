@@ -3,10 +3,14 @@
  * rotary embeddings (Hugging Face rotate_half convention, optional llama3 frequency scaling),
  * grouped-query attention with a KV cache, SwiGLU, tied or untied head. Activations are
  * float32; where the weights come from (in memory, streamed, quantized) is a WeightSource's
- * business, so the builder and the checkpoint converter share one graph.
+ * business, so the builder and the checkpoint converter share one graph. The norms, rotary and
+ * attention come in two spellings with the same I/O and the same numbers: plain ONNX operators
+ * (plainLayers.ts) or onnxruntime's fused contrib operators (fusedLayers.ts).
  */
-import { ElemType, GraphBuilder, floatTensor, int64Tensor } from '../onnx/graph';
+import { ElemType, GraphBuilder, int64Tensor } from '../onnx/graph';
 import type { ModelConfig } from '../types';
+import { fusedLayers } from './fusedLayers';
+import { plainLayers } from './plainLayers';
 
 /** Hugging Face tensor names of the decoder (torch layouts: Linear weights are [out, in]). */
 export interface WeightSource {
@@ -26,6 +30,46 @@ export interface GraphOptions {
   kvDtype?: 'float32' | 'float16';
   /** Without a position_ids input, positions are derived from the cache length (some exports do this). */
   positionIds?: boolean;
+  /** onnxruntime's fused contrib operators (FusedOps); onnxruntime only. Default: none, standard operators. */
+  fused?: FusedOps;
+}
+
+/**
+ * 'all': the norms (SimplifiedLayerNormalization, com.microsoft SkipSimplifiedLayerNormalization),
+ * rotary (RotaryEmbedding) and attention with the cache (GroupQueryAttention; batches must be
+ * unpadded or right-padded, as it reads lengths from attention_mask). 'norms-rotary': the same
+ * norms and rotary with the plain MatMul/Softmax attention.
+ */
+export const FUSED_OPS = ['all', 'norms-rotary'] as const;
+export type FusedOps = (typeof FUSED_OPS)[number];
+
+/** The opset imports a graph written with these options needs. */
+export function decoderOpsets(opts: GraphOptions, quantized = false): Record<string, number> {
+  return opts.fused || quantized ? { '': 17, 'com.microsoft': 1 } : { '': 17 };
+}
+
+/** What both spellings of the layers get from the decoder: its inputs and the cache I/O. */
+export interface DecoderIO {
+  attentionMask: string;
+  positionIds: string;
+  /** int64 scalars: tokens in the mask (past + new), new tokens, tokens already cached (total − seq) */
+  total: string;
+  seq: string;
+  past: string;
+  /** layer i's past key or value as float32 */
+  pastKV(i: number, kv: 'key' | 'value'): string;
+  /** Declares present.i.kv; a float32 producer writes `target`, then calls done() (a Cast to float16 where the cache is half). */
+  presentKV(i: number, kv: 'key' | 'value'): { target: string; done(): void };
+}
+
+/** The parts of a layer that have a fused spelling. */
+export interface LayerOps {
+  /** RMSNorm(x)·weight over the last axis */
+  norm(x: string, weight: string): string;
+  /** The residual add and the next norm: [residual + delta, RMSNorm(residual + delta)·weight] */
+  addNorm(residual: string, delta: string, weight: string): [string, string];
+  /** Layer i's attention over q [b, s, heads·hd], k and v [b, s, kvHeads·hd] (before rotary), appending to its cache; → [b, s, heads·hd] */
+  attention(i: number, q: string, k: string, v: string): string;
 }
 
 export function ropeInverseFrequencies(c: ModelConfig): Float32Array {
@@ -58,11 +102,7 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
   const heads = c.num_attention_heads;
   const kvHeads = c.num_key_value_heads;
   if (heads % kvHeads !== 0) throw new Error(`num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads})`);
-  const rep = heads / kvHeads;
-  const eps = c.rms_norm_eps ?? 1e-6;
   const kvType = opts.kvDtype === 'float16' ? ElemType.FLOAT16 : ElemType.FLOAT;
-
-  const scalar = (hint: string, v: number) => g.constant(hint, floatTensor([], Float32Array.of(v)));
   const ints = (hint: string, v: number[]) => g.constant(hint, int64Tensor([v.length], v));
   const optionalBias = (name: string, n: number) => (w.has(name) ? w.vector(g, name, n) : undefined);
 
@@ -73,99 +113,54 @@ export function addDecoderGraph(g: GraphBuilder, c: ModelConfig, w: WeightSource
     for (const kv of ['key', 'value']) g.input(`past_key_values.${i}.${kv}`, kvType, ['batch_size', kvHeads, 'past_sequence_length', hd]);
   }
 
-  const zero = ints('zero', [0]);
   const total = g.op('Gather', [g.op('Shape', [attentionMask]), g.constant('idx1', int64Tensor([], [1]))], { axis: 0 });
   const seq = g.op('Gather', [g.op('Shape', [inputIds]), g.constant('idx1b', int64Tensor([], [1]))], { axis: 0 });
   const past = g.op('Sub', [total, seq]);
-  const one = g.constant('one', int64Tensor([], [1]));
   const positionIds =
     opts.positionIds === false
-      ? g.op('Unsqueeze', [g.op('Range', [past, total, one]), zero])
+      ? g.op('Unsqueeze', [g.op('Range', [past, total, g.constant('one', int64Tensor([], [1]))]), ints('zero', [0])])
       : g.input('position_ids', ElemType.INT64, ['batch_size', 'sequence_length']);
-
-  // Rotary tables from position_ids: cos/sin [b, 1, s, hd].
-  const pos = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: ElemType.FLOAT }), ints('axis_last', [-1])]);
-  const freqs = g.op('Mul', [pos, g.constant('inv_freq', floatTensor([hd / 2], ropeInverseFrequencies(c)))]);
-  const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: -1 }), ints('axis1', [1])]);
-  const cos = g.op('Cos', [emb]);
-  const sin = g.op('Sin', [emb]);
-  const half = ints('half', [hd / 2]);
-  const end = ints('end', [hd]);
-  const lastAxis = ints('last_axis', [-1]);
-  const rope = (x: string) => {
-    const x1 = g.op('Slice', [x, zero, half, lastAxis]);
-    const x2 = g.op('Slice', [x, half, end, lastAxis]);
-    const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
+  const io: DecoderIO = {
+    attentionMask,
+    positionIds,
+    total,
+    seq,
+    past,
+    pastKV(i, kv) {
+      const name = `past_key_values.${i}.${kv}`;
+      return kvType === ElemType.FLOAT ? name : g.op('Cast', [name], { to: ElemType.FLOAT });
+    },
+    presentKV(i, kv) {
+      const name = `present.${i}.${kv}`;
+      g.output(name, kvType, ['batch_size', kvHeads, 'total_sequence_length', hd]);
+      if (kvType === ElemType.FLOAT) return { target: name, done: () => {} };
+      const target = g.fresh(`${name}_float`);
+      return { target, done: () => void g.op('Cast', [target], { to: kvType }, name) };
+    },
   };
+  const invFreq = ropeInverseFrequencies(c);
+  const layers = opts.fused ? fusedLayers(g, c, io, invFreq, opts.fused) : plainLayers(g, c, io, invFreq);
 
-  // Additive mask [b, 1, rep*s, t]: causal over absolute positions plus padding from attention_mask.
-  // Rows repeat `rep` times because queries are grouped per KV head (see attention below).
-  const keyPos = g.op('Unsqueeze', [g.op('Range', [g.constant('zero_s', int64Tensor([], [0])), total, one]), zero]);
-  const queryPos = g.op('Unsqueeze', [g.op('Range', [past, total, one]), ints('axis1b', [1])]);
-  const negInf = scalar('neg_big', -1e9); // -inf would turn fully masked rows into NaN
-  const causal = g.op('Where', [g.op('Greater', [keyPos, queryPos]), negInf, scalar('zero_f', 0)]);
-  const padding = g.op('Mul', [g.op('Sub', [scalar('one_f', 1), g.op('Cast', [attentionMask], { to: ElemType.FLOAT })]), negInf]);
-  const padding4 = g.op('Unsqueeze', [padding, ints('axes12', [1, 2])]);
-  const mask1 = g.op('Add', [g.op('Unsqueeze', [causal, ints('axes01', [0, 1])]), padding4]);
-  const mask = rep === 1 ? mask1 : g.op('Concat', Array(rep).fill(mask1), { axis: 2 });
-
-  const rmsNorm = (x: string, weight: string) => {
-    const variance = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    const denom = g.op('Sqrt', [g.op('Add', [variance, scalar('eps', eps)])]);
-    return g.op('Mul', [g.op('Div', [x, denom]), weight]);
-  };
   const project = (x: string, name: string, out: number, inn: number, bias?: string) => {
     const y = w.linear(g, x, name, out, inn);
     return bias ? g.op('Add', [y, bias]) : y;
   };
-  const toHeads = (x: string, n: number) => g.op('Transpose', [g.op('Reshape', [x, ints('heads', [0, 0, n, hd])])], { perm: [0, 2, 1, 3] });
-  const scale = scalar('scale', 1 / Math.sqrt(hd));
-
   const h = c.hidden_size;
   const inter = c.intermediate_size ?? 4 * h;
   let hidden = w.embed(g, inputIds, 'model.embed_tokens.weight', c.vocab_size, h);
+  let x = layers.norm(hidden, w.vector(g, 'model.layers.0.input_layernorm.weight', h));
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const p = `model.layers.${i}`;
-    const x = rmsNorm(hidden, w.vector(g, `${p}.input_layernorm.weight`, h));
     const attnProj = (name: string, n: number) => project(x, `${p}.self_attn.${name}.weight`, n * hd, h, optionalBias(`${p}.self_attn.${name}.bias`, n * hd));
-    const q = rope(toHeads(attnProj('q_proj', heads), heads));
-    const k = rope(toHeads(attnProj('k_proj', kvHeads), kvHeads));
-    const v = toHeads(attnProj('v_proj', kvHeads), kvHeads);
-    const pastKV = (kv: string) => {
-      const name = `past_key_values.${i}.${kv}`;
-      return kvType === ElemType.FLOAT ? name : g.op('Cast', [name], { to: ElemType.FLOAT });
-    };
-    const presentKV = (kv: string, value: string) => {
-      const name = `present.${i}.${kv}`;
-      g.output(name, kvType, ['batch_size', kvHeads, 'total_sequence_length', hd]);
-      if (kvType === ElemType.FLOAT) return g.op('Concat', [pastKV(kv), value], { axis: 2 }, name);
-      const full = g.op('Concat', [pastKV(kv), value], { axis: 2 });
-      g.op('Cast', [full], { to: kvType }, name);
-      return full;
-    };
-    const keys = presentKV('key', k);
-    const values = presentKV('value', v);
-    // Grouped-query attention without repeating K/V: the `rep` query heads that share a KV
-    // head are stacked along the sequence axis, [b, kvHeads, rep*s, hd].
-    const qGrouped = g.op('Reshape', [g.op('Mul', [q, scale]), ints('group', [0, kvHeads, -1, hd])]);
-    const scores = g.op('Add', [g.op('MatMul', [qGrouped, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), mask]);
-    const attn = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), values]);
-    const merged = g.op('Reshape', [
-      g.op('Transpose', [g.op('Reshape', [attn, ints('ungroup', [0, heads, -1, hd])])], { perm: [0, 2, 1, 3] }),
-      ints('merge', [0, 0, heads * hd]),
-    ]);
-    hidden = g.op('Add', [hidden, project(merged, `${p}.self_attn.o_proj.weight`, h, heads * hd)]);
-
-    const y = rmsNorm(hidden, w.vector(g, `${p}.post_attention_layernorm.weight`, h));
+    const attn = layers.attention(i, attnProj('q_proj', heads), attnProj('k_proj', kvHeads), attnProj('v_proj', kvHeads));
+    let y: string;
+    [hidden, y] = layers.addNorm(hidden, project(attn, `${p}.self_attn.o_proj.weight`, h, heads * hd), w.vector(g, `${p}.post_attention_layernorm.weight`, h));
     const gate = project(y, `${p}.mlp.gate_proj.weight`, inter, h);
     const up = project(y, `${p}.mlp.up_proj.weight`, inter, h);
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-    hidden = g.op('Add', [hidden, project(act, `${p}.mlp.down_proj.weight`, h, inter)]);
+    const nextNorm = i + 1 < c.num_hidden_layers ? `model.layers.${i + 1}.input_layernorm.weight` : 'model.norm.weight';
+    [hidden, x] = layers.addNorm(hidden, project(act, `${p}.mlp.down_proj.weight`, h, inter), w.vector(g, nextNorm, h));
   }
-  const normed = rmsNorm(hidden, w.vector(g, 'model.norm.weight', h));
-  const logits = c.tie_word_embeddings
-    ? w.tiedHead(g, normed, 'model.embed_tokens.weight', c.vocab_size, h)
-    : w.linear(g, normed, 'lm_head.weight', c.vocab_size, h);
+  const logits = c.tie_word_embeddings ? w.tiedHead(g, x, 'model.embed_tokens.weight', c.vocab_size, h) : w.linear(g, x, 'lm_head.weight', c.vocab_size, h);
   g.op('Identity', [logits], {}, 'logits');
 }

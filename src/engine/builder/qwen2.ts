@@ -1,11 +1,11 @@
 /**
  * The builder's decoder: decoderGraph.ts over weights held in memory (float32, inline or in
- * one external data file). Standard opset-17 operators only, so every execution provider can
- * run it; onnxruntime fuses the patterns.
+ * one external data file). Standard opset-17 operators unless `fused` asks for onnxruntime's
+ * contrib operators.
  */
 import { GraphBuilder, floatTensor } from '../onnx/graph';
 import type { ModelConfig } from '../types';
-import { addDecoderGraph, type GraphOptions, type WeightSource } from './decoderGraph';
+import { addDecoderGraph, decoderOpsets, type GraphOptions, type WeightSource } from './decoderGraph';
 import type { Weights } from './safetensors';
 
 export interface BuildOptions extends GraphOptions {
@@ -22,7 +22,7 @@ export function buildQwen2Onnx(config: ModelConfig, weights: Weights, opts: Buil
   const g = new GraphBuilder('decoder');
   if (opts.externalData) g.useExternalData(opts.externalData);
   addDecoderGraph(g, config, memoryWeights(weights), opts);
-  return g.finish({ '': 17 }, 'splitreason-builder');
+  return g.finish(decoderOpsets(opts), 'splitreason-builder');
 }
 
 function memoryWeights(weights: Weights): WeightSource {
