@@ -12,12 +12,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { convertCheckpoint, type ConvertDtype, type FusedOps } from '../../src/convert';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempDir } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
+import { engineGenerated, peerGreedy } from '../helpers/transformersPeer';
 import { allLogits, fixture, toyCheckpoint, topIds } from './toyConversions';
 
 const open: { dispose(): Promise<unknown> }[] = [];
@@ -69,24 +70,12 @@ for (const [dtype, which] of [
 
 test('a fused q4 conversion decodes the same greedy tokens in the engine and in transformers.js', async () => {
   const { fused: dir } = await bothWays('q4');
-  const tf = await import('@huggingface/transformers');
-  tf.env.allowRemoteModels = false;
-  tf.env.localModelPath = dirname(dir);
-  const peer = await tf.AutoModelForCausalLM.from_pretrained(basename(dir), { dtype: 'q4', device: 'cpu' });
-  open.push(peer);
   const model = await loadTestModel(dir, { dtype: 'q4' });
   open.push(model);
   const prompt = fixture('toy-small').greedy[0].promptIds;
-  const input_ids = new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]);
-  const out = (await peer.generate({ input_ids, max_new_tokens: 40, do_sample: false, eos_token_id: -1 } as never)) as InstanceType<typeof tf.Tensor>;
-  const peerTokens = Array.from(out.data as BigInt64Array, Number).slice(prompt.length);
-  const gen = await model.generator();
-  await gen.append(prompt, { logits: 'none' });
-  const ours: number[] = [];
-  for await (const id of gen.generate({ maxTokens: 40 })) ours.push(id);
-  gen.dispose();
+  const peerTokens = await peerGreedy(dir, 'q4', prompt, 40);
   assert.equal(peerTokens.length, 40);
-  assert.deepEqual(ours, peerTokens);
+  assert.deepEqual(await engineGenerated(model, prompt, 40), peerTokens);
 });
 
 test('the CLI takes --fused MODE or --no-fused, not both; by default q4 is fused norms-rotary and fp32 plain', () => {

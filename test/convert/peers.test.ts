@@ -4,7 +4,7 @@
  * converts to the logits of the builder's own graph.
  */
 import assert from 'node:assert/strict';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { convertCheckpoint } from '../../src/convert';
 import { argmax, type LocalModel } from '../../src/engine';
@@ -12,9 +12,9 @@ import { maxAbsDiff } from '../helpers/referenceForward';
 import { writeHfCheckpoint } from '../helpers/hfCheckpoint';
 import { tempDir, tempModel } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
+import { peerGreedy } from '../helpers/transformersPeer';
 import { allLogits, convertedToy, fixture } from './toyConversions';
 
-type Transformers = typeof import('@huggingface/transformers');
 const open: { dispose(): Promise<unknown> }[] = [];
 after(async () => {
   for (const m of open) await m.dispose();
@@ -35,17 +35,10 @@ async function engineGreedy(model: LocalModel, prompt: number[], n: number): Pro
 
 test('a q4 conversion loads in the engine and in transformers.js, and both decode the same greedy tokens', async () => {
   const dir = await convertedToy('toy-small', 'q4');
-  const tf: Transformers = await import('@huggingface/transformers');
-  tf.env.allowRemoteModels = false;
-  tf.env.localModelPath = dirname(dir);
-  const peer = await tf.AutoModelForCausalLM.from_pretrained(basename(dir), { dtype: 'q4', device: 'cpu' });
-  open.push(peer);
   const model = await loadTestModel(dir, { dtype: 'q4' });
   open.push(model);
   const prompt = fixture('toy-small').greedy[0].promptIds;
-  const input_ids = new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]);
-  const out = (await peer.generate({ input_ids, max_new_tokens: 40, do_sample: false, eos_token_id: -1 } as never)) as InstanceType<Transformers['Tensor']>;
-  const peerTokens = Array.from(out.data as BigInt64Array, Number).slice(prompt.length);
+  const peerTokens = await peerGreedy(dir, 'q4', prompt, 40);
   assert.equal(peerTokens.length, 40);
   assert.deepEqual(await engineGreedy(model, prompt, 40), peerTokens);
 });

@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { buildQwen2Onnx, randomWeights, testConfig } from '../../src/engine/builder';
@@ -24,6 +24,7 @@ import type { ModelConfig } from '../../src/engine/types';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempModel } from '../helpers/tempModel';
 import { loadTestModel } from '../helpers/testDevice';
+import { engineGenerated, peerGreedy } from '../helpers/transformersPeer';
 
 type Outputs = ort.InferenceSession.OnnxValueMapType;
 
@@ -203,24 +204,14 @@ for (const which of FUSED_OPS)
     for (const op of ['RotaryEmbedding', 'SkipSimplifiedLayerNormalization']) assert.ok(onnx.includes(op), `${op} in the fused file`);
     assert.equal(onnx.includes('GroupQueryAttention'), which === 'all');
     const prompt = [256, 258, 67, 111, 109, 112, 117, 116, 101, 32, 36, 52, 55, 32, 92, 116, 105, 109, 101, 115, 32, 56, 54, 36, 46, 259, 260, 10];
-    const tf = await import('@huggingface/transformers');
-    tf.env.allowRemoteModels = false;
-    tf.env.localModelPath = dirname(built.dir);
-    const peer = await tf.AutoModelForCausalLM.from_pretrained(basename(built.dir), { dtype: 'fp32', device: 'cpu' });
+    const peerTokens = await peerGreedy(built.dir, 'fp32', prompt, 24);
     const model = await loadTestModel(built.dir);
     try {
-      const input_ids = new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]);
-      const out = (await peer.generate({ input_ids, max_new_tokens: 24, do_sample: false, eos_token_id: -1 } as never)) as InstanceType<typeof tf.Tensor>;
-      const peerTokens = Array.from(out.data as BigInt64Array, Number).slice(prompt.length);
-      const g = await model.generator();
-      await g.append(prompt, { logits: 'none' });
-      const ours: number[] = [];
-      for await (const t of g.generate({ maxTokens: 24 })) ours.push(t);
+      const ours = await engineGenerated(model, prompt, 24);
       assert.equal(peerTokens.length, 24);
       assert.deepEqual(ours, peerTokens);
       assert.ok(new Set(ours).size > 1, 'greedy output is one repeated token; the check would prove little');
     } finally {
       await model.dispose();
-      await peer.dispose();
     }
   });
