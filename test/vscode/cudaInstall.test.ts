@@ -78,14 +78,16 @@ test(
         log: (l) => log.push(l),
       });
       assert.equal(total, nupkg.length);
-      assert.equal(resumedFrom, 400_000, 'the second request continued where the cut one stopped');
+      // the server destroys the socket once 400,000 bytes are handed to the kernel: bytes still in
+      // flight can be lost with the connection, so the download resumes from what it received
+      assert.ok(resumedFrom > 0 && resumedFrom <= 400_000, `resumed from ${resumedFrom}, after the first request's bytes`);
       assert.equal(bytes, nupkg.length, 'progress counted every byte once');
       const nupkgRequests = server.requests.filter((r) => r.path.endsWith('.nupkg'));
       assert.deepEqual(
         nupkgRequests.map((r) => [r.range, r.status]),
         [
           [undefined, 200],
-          ['bytes=400000-', 206],
+          [`bytes=${resumedFrom}-`, 206],
         ],
       );
       assert.ok(
