@@ -23,6 +23,7 @@ import { seededRandom } from '../../src/engine/random';
 import type { ModelConfig } from '../../src/engine/types';
 import { maxAbsDiff } from '../helpers/referenceForward';
 import { tempModel } from '../helpers/tempModel';
+import { decoderFeeds } from '../../bench/decoderFeeds';
 import { loadTestModel } from '../helpers/testDevice';
 import { engineGenerated, peerGreedy } from '../helpers/transformersPeer';
 
@@ -90,21 +91,8 @@ class Pair {
   }
 
   feeds(ids: number[], past: number, kv?: Outputs): Record<string, ort.Tensor> {
-    const c = this.cfg;
-    const f: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + ids.length).fill(1n), [1, past + ids.length]),
-      position_ids: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(ids, (_, i) => BigInt(past + i)),
-        [1, ids.length],
-      ),
-    };
+    const f = decoderFeeds(this.cfg, this.kvType)(ids, past, kv);
     if (!this.hasPositionIds) delete f.position_ids;
-    const dims = [1, c.num_key_value_heads, 0, c.head_dim];
-    const empty = this.kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
-    for (let i = 0; i < c.num_hidden_layers; i++)
-      for (const k of ['key', 'value']) f[`past_key_values.${i}.${k}`] = kv ? (kv[`present.${i}.${k}`] as ort.Tensor) : empty;
     return f;
   }
 }
