@@ -5,8 +5,10 @@
  * the large-model setup, and a new math notebook whose sample cells the SplitReason kernel
  * runs (with default settings: the toy pair).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { REPO } from '../codeServer';
 import { openWorkbench, runFromPalette, setUserSettings, waitUntil, type UiTest } from './workbench';
 
 // package.json contributes.walkthroughs (read here, not retyped: the test follows the manifest)
@@ -41,10 +43,60 @@ async function openWalkthrough(page: Page): Promise<ReturnType<Page['locator']>>
   return container;
 }
 
+/** The first heading of a step's markdown media (the file the manifest names). */
+const mediaHeading = (id: string) => {
+  const heading = /^#+\s+(.+)$/m.exec(readFileSync(join(REPO, step(id).media.markdown), 'utf8'));
+  if (!heading) throw new Error(`${step(id).media.markdown} has no heading`);
+  return heading[1].trim();
+};
+
+/**
+ * The step's button clicked once its media has loaded. The media is a webview too, and in VS Code
+ * web every webview shares one service worker scope: a panel created while the media's webview
+ * registers its worker can wait for a controller that never comes (the console says "Found
+ * unexpected service worker controller … Waiting for controllerchange") and stay blank.
+ */
 async function clickStepButton(page: Page, id: string, command: string): Promise<void> {
   const container = await openWalkthrough(page);
   await container.locator(`button.getting-started-step[data-step-id$="#${id}"]`).click();
+  const media = container.frameLocator('.getting-started-media iframe.webview.ready').frameLocator('iframe#active-frame');
+  await media.getByText(mediaHeading(id), { exact: true }).waitFor({ timeout: 30_000 });
   await container.locator(`[x-step-description-for$="#${id}"]`).getByText(button(id, command), { exact: true }).click();
+}
+
+/** What the SplitReason webviews show, for an error message when a wait for one fails. */
+async function describePanels(page: Page): Promise<string> {
+  const frames = page.locator('iframe.webview[src*="extensionId=splitreason.splitreason"]');
+  const n = await frames.count();
+  const shown: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = frames.nth(i).contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+    const text = await body.innerText({ timeout: 2_000 }).catch(() => '(no content)');
+    shown.push(`#${i}: ${JSON.stringify(text.slice(0, 300))}`);
+  }
+  return `${n} SplitReason webview(s)${shown.length ? `: ${shown.join('; ')}` : ''}`;
+}
+
+/** The panel's trace once done; a blank panel gets the user's remedy, with the walkthrough (and its media webview) closed first. */
+async function waitForDoneTrace(page: Page, frame: FrameLocator): Promise<void> {
+  const done = frame.locator('.sr-trace.sr-done');
+  try {
+    await done.waitFor({ timeout: 60_000 });
+    return;
+  } catch {
+    // the panel replays its trace when its webview reloads
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Walkthrough:' })
+      .locator('.codicon-close')
+      .click({ timeout: 5_000 })
+      .catch(() => undefined);
+    await runFromPalette(page, 'Developer: Reload Webviews');
+  }
+  try {
+    await done.waitFor({ timeout: 60_000 });
+  } catch (e) {
+    throw new Error(`the panel's trace never finished (${await describePanels(page)}): ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 async function checked(page: Page, id: string): Promise<void> {
@@ -68,16 +120,7 @@ export const walkthroughTest: UiTest = {
     await clickStepButton(page, 'solveSample', 'splitreason.solve');
     // the panel's webview, not the walkthrough's own (its step media is a webview too)
     const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=splitreason.splitreason"]').frameLocator('iframe#active-frame');
-    const done = frame.locator('.sr-trace.sr-done');
-    try {
-      await done.waitFor({ timeout: 60_000 });
-    } catch {
-      // VS Code web's webview service worker once left the panel blank here ("Found unexpected
-      // service worker controller … Waiting for controllerchange", the solve long finished):
-      // reloading webviews is a user's remedy, and the panel replays its trace when it reloads
-      await runFromPalette(page, 'Developer: Reload Webviews');
-      await done.waitFor({ timeout: 60_000 });
-    }
+    await waitForDoneTrace(page, frame);
     const tex = await frame.locator('.sr-final .sr-final-math annotation[encoding="application/x-tex"]').textContent({ timeout: 10_000 });
     if (tex?.trim() !== `\\boxed{${47 * 86 - 129}}`) throw new Error(`the sample's answer is ${JSON.stringify(tex)}`);
     await checked(page, 'solveSample');
