@@ -223,22 +223,28 @@ export function formatEngineBench(name: string, o: EngineBenchOptions, r: Engine
   const f = (x: number | undefined, digits = 1, width = 8) => (x === undefined ? 'n/a' : x.toFixed(digits)).padStart(width);
   const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) + '×' : 'n/a');
   const GB = 1e9;
+  const ofLimit = (s: Speed | undefined) => (limit && s ? `   ${f((s.decode * limit.perTokenBytes) / limit.bytesPerSecond, 2)}` : '');
   const row = (label: string, s: Speed | undefined, load: number | undefined) =>
-    `  ${label.padEnd(18)}${f(s?.prefill)}      ${f(s?.decode)}   ${f(s?.ttft, 0)}   ${f(load, 0)}${limit && s ? `   ${f((s.decode * limit.perTokenBytes) / limit.bytesPerSecond, 2)}` : ''}`;
+    `  ${label.padEnd(18)}${f(s?.prefill)}      ${f(s?.decode)}   ${f(s?.ttft, 0)}   ${f(load, 0)}${ofLimit(s)}`;
+  const gb = (bytes: number) => (bytes / GB).toFixed(2);
   const lines = [
-    `model ${name} (${o.dtype ?? 'fp32'}) on ${o.device}: ${o.context} tokens of context, ${o.decode} decoded, ${o.threads} threads (median of ${o.repeats}, interleaved)`,
+    `model ${name} (${o.dtype ?? 'fp32'}) on ${o.device}: ${o.context} tokens of context, ${o.decode} decoded, ` +
+      `${o.threads} threads (median of ${o.repeats}, interleaved)`,
     `                    prefill tok/s  decode tok/s  TTFT ms   load ms${limit ? '   of limit' : ''}`,
     row('engine', r.engine, r.loadMs.engine),
     row('transformers.js', r.transformers, r.loadMs.transformers),
     row('bare session.run', r.bare, r.loadMs.bare),
-    `  engine / transformers.js: prefill ${ratio(r.engine.prefill, r.transformers?.prefill)}, decode ${ratio(r.engine.decode, r.transformers?.decode)}   (goal ≥ 1.2×)`,
+    `  engine / transformers.js: prefill ${ratio(r.engine.prefill, r.transformers?.prefill)}, ` +
+      `decode ${ratio(r.engine.decode, r.transformers?.decode)}   (goal ≥ 1.2×)`,
     `  engine / bare loop:       prefill ${ratio(r.engine.prefill, r.bare.prefill)}, decode ${ratio(r.engine.decode, r.bare.decode)}   (goal ≥ 0.9×)`,
-    `  engine memory: +${(r.engineRss.afterLoad / GB).toFixed(2)} GB RSS after load, +${(r.engineRss.peak / GB).toFixed(2)} GB at most while generating; process peak RSS ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB (all runners)`,
+    `  engine memory: +${gb(r.engineRss.afterLoad)} GB RSS after load, +${gb(r.engineRss.peak)} GB at most while generating; ` +
+      `process peak RSS ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB (all runners)`,
   ];
   if (limit) {
     const ceiling = limit.bytesPerSecond / limit.perTokenBytes;
     lines.push(
-      `  physical limit: ${(limit.perTokenBytes / GB).toFixed(3)} GB of weights read per token ÷ ${(limit.bytesPerSecond / GB).toFixed(1)} GB/s measured now on ${o.threads} threads = ${ceiling.toFixed(1)} tok/s;` +
+      `  physical limit: ${(limit.perTokenBytes / GB).toFixed(3)} GB of weights read per token ÷ ` +
+        `${(limit.bytesPerSecond / GB).toFixed(1)} GB/s measured now on ${o.threads} threads = ${ceiling.toFixed(1)} tok/s;` +
         ` engine decode at ${(r.engine.decode / ceiling).toFixed(2)} of it (goal ≥ 0.6)`,
     );
   }

@@ -48,8 +48,10 @@ export async function engine15bBench(b: Bench15bOptions, log: (s: string) => voi
   const { device, dtype, threads, repeats } = b;
   const dir = await converted15b(dtype, b.quantizeHead, log);
   const weights = onnxWeights(resolveModelFolder(dir, dtype).onnxFile);
+  const gathered = Object.keys(weights.gathered).join(', ');
   log(
-    `weights: ${(weights.totalBytes / 1e9).toFixed(3)} GB in the file, ${(weights.perTokenBytes / 1e9).toFixed(3)} GB read per token (gathered tables left out: ${Object.keys(weights.gathered).join(', ')})`,
+    `weights: ${(weights.totalBytes / 1e9).toFixed(3)} GB in the file, ${(weights.perTokenBytes / 1e9).toFixed(3)} GB read per token ` +
+      `(gathered tables left out: ${gathered})`,
   );
   log(
     `ops: ${Object.entries(weights.ops)
@@ -61,8 +63,7 @@ export async function engine15bBench(b: Bench15bOptions, log: (s: string) => voi
   const opts: EngineBenchOptions = { dir, device, dtype, context: 512, decode: 128, threads, repeats };
   const result = await runEngineBench(opts);
   const after = await measureBandwidth(threads);
-  log(
-    `memory bandwidth on ${threads} threads: ${(before.bytesPerSecond / 1e9).toFixed(1)} GB/s before, ${(after.bytesPerSecond / 1e9).toFixed(1)} GB/s after (the higher is the limit)`,
-  );
+  const gbPerSecond = (m: { bytesPerSecond: number }) => (m.bytesPerSecond / 1e9).toFixed(1);
+  log(`memory bandwidth on ${threads} threads: ${gbPerSecond(before)} GB/s before, ${gbPerSecond(after)} GB/s after (the higher is the limit)`);
   log(formatEngineBench('1.5b', opts, result, { perTokenBytes: weights.perTokenBytes, bytesPerSecond: Math.max(before.bytesPerSecond, after.bytesPerSecond) }));
 }

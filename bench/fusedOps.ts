@@ -5,7 +5,8 @@
  * order rotated so that load from other processes falls on all alike. Prints medians and
  * speedups over plain; never a test.
  *
- *   node --import tsx bench/fusedOps.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 7] [--threads 2] [--context 512] [--decode 32] [--no-prefill] [--fused all,norms-rotary]
+ *   node --import tsx bench/fusedOps.ts [mid-fp32] [mid-q4] [1.5b-q4] [--rounds 7] [--threads 2]
+ *     [--context 512] [--decode 32] [--no-prefill] [--fused all,norms-rotary]
  *   (--rounds 0 only converts)
  *
  * mid: bench/models.ts's mid shape, written once as a checkpoint in the temp dir and converted
@@ -144,15 +145,17 @@ async function bench(v: Variants, o: { rounds: number; threads: number; context:
     for (const k of kinds.slice(1)) {
       const wall = x.plain.map((s, i) => s.wall / x[k][i].wall);
       const cpu = x.plain.map((s, i) => s.cpu / x[k][i].cpu);
+      const rounds = `${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)}`;
       out.push(
         `           ${k.padEnd(13)} ${unit(median(x[k].map((s) => s.wall)))} (best ${unit(best(x[k]))})  speedup ${median(wall).toFixed(3)}x ` +
-          `(rounds ${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)}; best/best ${(best(x.plain) / best(x[k])).toFixed(3)}x; CPU time ${median(cpu).toFixed(3)}x)`,
+          `(rounds ${rounds}; best/best ${(best(x.plain) / best(x[k])).toFixed(3)}x; CPU time ${median(cpu).toFixed(3)}x)`,
       );
     }
     return out.join('\n');
   };
   return [
-    `${v.name}: ${o.prefill ? `${o.context}-token prefill and ` : ''}${o.decode} decode steps at ${o.context} tokens of context, ${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
+    `${v.name}: ${o.prefill ? `${o.context}-token prefill and ` : ''}${o.decode} decode steps at ${o.context} tokens of context, ` +
+      `${o.threads} threads, ${o.rounds} interleaved rounds (medians; speedup = plain time / fused time, paired per round)`,
     ...(o.prefill ? [line('prefill', prefill, (ms) => `${ms.toFixed(0)} ms`)] : []),
     line('decode', decode, (ms) => `${(o.decode / (ms / 1000)).toFixed(2)} tok/s`),
   ].join('\n');

@@ -66,12 +66,16 @@ export async function runHandbackBench(
 
 export function formatHandbackBench(label: string, o: { chunk: number; rollout: number }, r: HandbackBenchResult): string {
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(1) + '×' : 'n/a');
+  const row = (name: string, x: HandbackBenchResult['onePass']) =>
+    `  ${name.padEnd(19)}${String(x.evaluations).padStart(12)}   ${String(x.runs).padStart(14)}   ${x.ms.toFixed(0).padStart(8)}`;
+  const { onePass, reference } = r;
   return [
     `hand-back detection on ${label}: ${r.traces} traces, ${r.handbacks} hand-backs, positions agree on ${r.agree}/${r.traces}`,
     `  (one pass: chunks of ${o.chunk} tokens; reference: ${o.rollout}-token greedy rollout after every token)`,
     `                     token evaluations   forward passes    wall ms`,
-    `  one pass           ${String(r.onePass.evaluations).padStart(12)}   ${String(r.onePass.runs).padStart(14)}   ${r.onePass.ms.toFixed(0).padStart(8)}`,
-    `  reference          ${String(r.reference.evaluations).padStart(12)}   ${String(r.reference.runs).padStart(14)}   ${r.reference.ms.toFixed(0).padStart(8)}`,
-    `  reference / one pass: evaluations ${ratio(r.reference.evaluations, r.onePass.evaluations)}, forward passes ${ratio(r.reference.runs, r.onePass.runs)}, wall time ${ratio(r.reference.ms, r.onePass.ms)}   (goal ≥ 10× fewer evaluations)`,
+    row('one pass', onePass),
+    row('reference', reference),
+    `  reference / one pass: evaluations ${ratio(reference.evaluations, onePass.evaluations)}, ` +
+      `forward passes ${ratio(reference.runs, onePass.runs)}, wall time ${ratio(reference.ms, onePass.ms)}   (goal ≥ 10× fewer evaluations)`,
   ].join('\n');
 }

@@ -58,9 +58,8 @@ export async function profileDecode(dir: string, dtype: Dtype, threads: number, 
     byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
     total += e.dur;
   }
-  const lines = [
-    `${steps} decode steps at ${context} tokens of context, ${threads} threads: ${(wall / steps).toFixed(1)} ms a step (${(steps / (wall / 1000)).toFixed(1)} tok/s); kernel time by op:`,
-  ];
+  const perStep = `${(wall / steps).toFixed(1)} ms a step (${(steps / (wall / 1000)).toFixed(1)} tok/s)`;
+  const lines = [`${steps} decode steps at ${context} tokens of context, ${threads} threads: ${perStep}; kernel time by op:`];
   for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12))
     lines.push(`  ${op.padEnd(24)} ${(us / 1000 / steps).toFixed(2).padStart(8)} ms/step  ${((100 * us) / total).toFixed(1).padStart(5)} %`);
   lines.push(`  kernels ${(total / 1000 / steps).toFixed(1)} ms/step of ${(wall / steps).toFixed(1)} ms wall (the rest: session overhead, feeds, copies)`);

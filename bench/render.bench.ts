@@ -190,15 +190,12 @@ async function main(): Promise<void> {
     const tenth = Math.max(1, Math.floor(w.length / 10));
     const first = mean(w.slice(0, tenth));
     const last = mean(w.slice(w.length - tenth));
-    console.log(
-      `render bench: ${res.tokens} tokens (${events.length} events), ${res.elements} elements at the end; Chromium ${browser.version()} headless on this machine's CPU`,
-    );
-    console.log(
-      `incremental  : ${incremental.toFixed(4)} ms/token (first 10 %: ${first.toFixed(4)}, last 10 %: ${last.toFixed(4)}, worst ${WINDOW}-token window: ${Math.max(...w).toFixed(4)})`,
-    );
-    console.log(
-      `full render  : ${fullPerToken.toFixed(2)} ms/token (mean over ${res.full.length} prefixes, k:ms = ${res.full.map((f) => `${f.k}:${f.ms.toFixed(0)}`).join(' ')})`,
-    );
+    const chromium = `Chromium ${browser.version()} headless on this machine's CPU`;
+    console.log(`render bench: ${res.tokens} tokens (${events.length} events), ${res.elements} elements at the end; ${chromium}`);
+    const ends = `first 10 %: ${first.toFixed(4)}, last 10 %: ${last.toFixed(4)}`;
+    console.log(`incremental  : ${incremental.toFixed(4)} ms/token (${ends}, worst ${WINDOW}-token window: ${Math.max(...w).toFixed(4)})`);
+    const fullTimes = res.full.map((f) => `${f.k}:${f.ms.toFixed(0)}`).join(' ');
+    console.log(`full render  : ${fullPerToken.toFixed(2)} ms/token (mean over ${res.full.length} prefixes, k:ms = ${fullTimes})`);
     console.log(`ratio        : ${(fullPerToken / incremental).toFixed(0)}x  (goal >= 10x)`);
     console.log(`growth       : incremental cost, last 10 % vs first 10 % of the trace: ${(last / first).toFixed(2)}x`);
   } finally {

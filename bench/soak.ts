@@ -114,7 +114,8 @@ export async function soakBench(log: (s: string) => void, o: SoakOptions = SOAK_
     `  ${name.padEnd(14)} ${a?.toFixed(1) ?? '?'} MB -> ${b?.toFixed(1) ?? '?'} MB (${a && b ? `${(((b - a) / a) * 100).toFixed(1)} %` : 'n/a'})`;
   log(
     [
-      `soak: ${o.solves} solves after ${o.warmup} warm-up ones, policies ${POLICIES.join('/')} in turn, every ${o.cancelEvery}th cancelled; ${seconds.toFixed(0)} s`,
+      `soak: ${o.solves} solves after ${o.warmup} warm-up ones, policies ${POLICIES.join('/')} in turn, ` +
+        `every ${o.cancelEvery}th cancelled; ${seconds.toFixed(0)} s`,
       `  ends: ${JSON.stringify(ends)}`,
       'resident memory, after the warm-up -> at the end (goal: growth <= 5 %):',
       row('caller', start.caller, end.caller),

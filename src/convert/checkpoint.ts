@@ -48,7 +48,8 @@ function modelConfig(raw: Record<string, unknown>, file: string): ModelConfig {
   const type = raw.model_type;
   if (!(ARCHITECTURES as readonly unknown[]).includes(type))
     throw new ConvertError(
-      `${file}: model_type '${String(type)}' is not supported; convert writes ${ARCHITECTURES.join(' and ')} decoders (Qwen2, Qwen2.5, DeepSeek-R1-Distill, Llama).`,
+      `${file}: model_type '${String(type)}' is not supported; ` +
+        `convert writes ${ARCHITECTURES.join(' and ')} decoders (Qwen2, Qwen2.5, DeepSeek-R1-Distill, Llama).`,
     );
   for (const key of ['hidden_size', 'num_hidden_layers', 'num_attention_heads', 'vocab_size', 'intermediate_size']) {
     const v = raw[key];

@@ -135,9 +135,8 @@ async function start(request: LoadRequest, opts: StartOptions): Promise<{ engine
       }
       opts.log?.(`${device} passed its self-test`);
     }
-    opts.log?.(
-      `loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : ''}; engine process ${engine.pid})`,
-    );
+    const where = info.kvLocation === 'gpu-buffer' ? ', kept on the GPU' : '';
+    opts.log?.(`loaded ${request.onnxFile} on ${info.device} (KV cache ${info.kvType}${where}; engine process ${engine.pid})`);
     return { engine, info };
   }
 }

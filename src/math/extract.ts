@@ -21,9 +21,15 @@ export interface Statement {
 
 const DELIMITED = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$((?:\\\$|[^$])+?)\$/g;
 
+/** LaTeX commands between statements: implications, spacing, `or`, and `\text{…}` words. */
+const SEPARATOR_COMMAND =
+  /\\(?:Rightarrow|Longrightarrow|implies|iff|Leftrightarrow|therefore|to|quad|qquad|lor|vee|text\{[^}]*\}|mathrm\{[^}]*\}|textrm\{[^}]*\})/;
+/** A comma outside braces and parentheses (inside them it separates arguments or coordinates). */
+const SEPARATOR_COMMA = /,(?![^{(]*[})])/;
+/** `\\`, LaTeX's line break. */
+const LINE_BREAK = /\\\\/;
 /** Separators between statements inside math: implications, `\text{…}` words, spacing commands, commas, `or`. */
-const MATH_SEPARATOR =
-  /\\(?:Rightarrow|Longrightarrow|implies|iff|Leftrightarrow|therefore|to|quad|qquad|lor|vee|text\{[^}]*\}|mathrm\{[^}]*\}|textrm\{[^}]*\})|⇒|→|⟹|∴|;|,(?![^{(]*[})])|\\\\/g;
+const MATH_SEPARATOR = new RegExp([SEPARATOR_COMMAND.source, '⇒|→|⟹|∴|;', SEPARATOR_COMMA.source, LINE_BREAK.source].join('|'), 'g');
 
 /** A word of two or more letters not part of a LaTeX command is prose; it ends a plain-text math run. */
 const PROSE_SEPARATOR = /(?<![\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])|[:;!?]|,\s|\.(?=\s|$)|⇒|→|⟹|∴/g;

@@ -353,9 +353,10 @@ export class SolutionChecker {
     const mine = ours.roots;
     for (const r of mine) {
       if (satisfies(before, v, r) === false) {
+        const previous = expected ? `, the line before gives ${expected}` : '';
         return {
           verdict: 'incorrect',
-          message: `${eq.text} does not follow from ${before.text}: it gives ${formatSolutions(v, [r])}${expected ? `, the line before gives ${expected}` : ''}.`,
+          message: `${eq.text} does not follow from ${before.text}: it gives ${formatSolutions(v, [r])}${previous}.`,
           expected,
           falseFrom: start,
         };

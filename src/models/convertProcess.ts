@@ -70,11 +70,9 @@ export function childProcessConverter(o: ConvertProcessOptions): CheckpointConve
         }
         if (signal?.aborted) return reject(new ConvertCancelled('conversion cancelled; nothing was written.'));
         if (outcome && 'error' in outcome) return reject(new Error(outcome.error));
-        reject(
-          new Error(
-            `the converter stopped (${sig ? `signal ${sig}` : `exit code ${code}`}) before finishing${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`,
-          ),
-        );
+        const how = sig ? `signal ${sig}` : `exit code ${code}`;
+        const lastLines = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : '';
+        reject(new Error(`the converter stopped (${how}) before finishing${lastLines}`));
       });
       child.send({ hfDir, outDir, dtype: dtype as ConvertDtype } satisfies ConvertRequest);
     });

@@ -187,7 +187,8 @@ async function finish(
     if (got !== sha256) {
       rmSync(part, { force: true });
       throw new DownloadError(
-        `${url}: SHA-256 is ${got}, expected ${sha256}; the file is corrupt or not the one the catalog lists, and was deleted. Download again, or check splitreason.modelHubUrl if you use a mirror.`,
+        `${url}: SHA-256 is ${got}, expected ${sha256}; the file is corrupt or not the one the catalog lists, and was deleted. ` +
+          'Download again, or check splitreason.modelHubUrl if you use a mirror.',
         'sha256',
       );
     }

@@ -114,7 +114,11 @@ export class SolveContext {
     return this.budgets.maxOffloadTokens - this.stats.bigTokens;
   }
 
-  /** Whether an offload may start; a trigger does not fire once the large model is down, but the model's own tag still opens a (failed) segment, so the trace shows each step the large model could not write. */
+  /**
+   * Whether an offload may start; a trigger does not fire once the large model is down, but the
+   * model's own tag still opens a (failed) segment, so the trace shows each step the large model
+   * could not write.
+   */
   canOffload(viaTag = false): boolean {
     if (!this.opts.big || this.policy.kind === 'never' || (this.bigDown && !viaTag)) return false;
     return this.offloadLeft > 0 && this.contextLeft > this.tags.open.length + this.tags.close.length + 1;

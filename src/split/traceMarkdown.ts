@@ -133,7 +133,8 @@ export function traceMarkdown(events: readonly TraceEvent[]): string {
   const all = spans(events);
   const parts: string[] = [];
   if (start) parts.push(`**Problem.** ${reasoningMarkdown([{ text: start.problem, big: false }])}`);
-  if (all.some((s) => s.big)) parts.push(`*${BIG_OPEN} … ${BIG_CLOSE} marks what the large model${start ? ` (${proseMarkdown(start.bigModel)})` : ''} wrote.*`);
+  const bigModel = start ? ` (${proseMarkdown(start.bigModel)})` : '';
+  if (all.some((s) => s.big)) parts.push(`*${BIG_OPEN} … ${BIG_CLOSE} marks what the large model${bigModel} wrote.*`);
   const reasoning = reasoningMarkdown(all);
   if (reasoning) parts.push(reasoning);
   for (const e of events) if (e.type === 'error') parts.push(`**Error:** ${proseMarkdown(e.message)}`);
@@ -142,9 +143,8 @@ export function traceMarkdown(events: readonly TraceEvent[]): string {
   else parts.push(`**No final answer** (${done.reason}).`);
   if (stats) {
     const total = stats.smallTokens + stats.bigTokens;
-    parts.push(
-      `<sub>SplitReason${start ? ` · ${proseMarkdown(start.smallModel)} + ${proseMarkdown(start.bigModel)}` : ''} · ${total} tokens, ${(stats.offloadFraction * 100).toFixed(1)} % offloaded</sub>`,
-    );
+    const models = start ? ` · ${proseMarkdown(start.smallModel)} + ${proseMarkdown(start.bigModel)}` : '';
+    parts.push(`<sub>SplitReason${models} · ${total} tokens, ${(stats.offloadFraction * 100).toFixed(1)} % offloaded</sub>`);
   }
   return parts.join('\n\n') + '\n';
 }

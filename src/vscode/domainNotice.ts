@@ -55,7 +55,9 @@ export async function outOfDomainNotice(domain: ModelDomain, modelLabel: string,
   actions.push({ label: 'Solve Anyway', run: solveAnyway });
   return {
     title: 'This problem is outside what the model can do',
-    message: `${domain.description} This problem is not of that kind, so the model (${modelLabel}) would only guess. For other problems choose a real model: download one, or import one from Hugging Face.`,
+    message:
+      `${domain.description} This problem is not of that kind, so the model (${modelLabel}) would only guess. ` +
+      'For other problems choose a real model: download one, or import one from Hugging Face.',
     actions,
   };
 }

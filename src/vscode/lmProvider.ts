@@ -30,10 +30,13 @@ export class VsCodeLmProvider implements BigModelProvider {
     if (found.length === 0) {
       const all = await vscode.lm.selectChatModels();
       const have = all.length ? `available: ${all.map((m) => `${m.id} (family ${m.family})`).join(', ')}` : 'VS Code offers no language models here';
-      throw new ProviderError(
-        `no VS Code language model matches ${s ? `"${s}"` : 'any selector'} (${have}); install and sign in to a chat extension such as GitHub Copilot, set splitreason.largeModel.model to one of the ids, or choose another splitreason.largeModel.provider`,
-        { kind: 'config', retryable: false },
-      );
+      const remedy =
+        'install and sign in to a chat extension such as GitHub Copilot, set splitreason.largeModel.model to one of the ids, ' +
+        'or choose another splitreason.largeModel.provider';
+      throw new ProviderError(`no VS Code language model matches ${s ? `"${s}"` : 'any selector'} (${have}); ${remedy}`, {
+        kind: 'config',
+        retryable: false,
+      });
     }
     this.chosen = found[0];
     return this.chosen;

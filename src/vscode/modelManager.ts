@@ -79,7 +79,8 @@ export async function downloadModelCommand(deps: DownloadDeps, arg?: unknown): P
               const pct = p.totalBytes ? Math.min(100, (100 * p.receivedBytes) / p.totalBytes) * (downloadShare / 100) : undefined;
               const speed = `${(p.bytesPerSecond / MB).toFixed(1)} MB/s`;
               const of = p.totalBytes ? ` of ${(p.totalBytes / MB).toFixed(1)} MB` : '';
-              const message = `${pct !== undefined ? `${pct.toFixed(0)} % · ` : ''}${(p.receivedBytes / MB).toFixed(1)} MB${of} · ${speed} · file ${p.fileIndex + 1}/${p.fileCount} ${p.file}`;
+              const percent = pct !== undefined ? `${pct.toFixed(0)} % · ` : '';
+              const message = `${percent}${(p.receivedBytes / MB).toFixed(1)} MB${of} · ${speed} · file ${p.fileIndex + 1}/${p.fileCount} ${p.file}`;
               const increment = pct !== undefined ? Math.max(0, pct - shown) : undefined;
               if (pct !== undefined) shown = pct;
               progress.report({ message, increment });

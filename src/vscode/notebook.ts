@@ -68,7 +68,10 @@ async function executeCell(controller: vscode.NotebookController, deps: SolveDep
 export const SOLVABLE_LANGUAGES: readonly string[] = ['markdown', 'plaintext', 'latex'];
 
 export function wrongLanguageMessage(language: string): string {
-  return `this cell is ${language} code, and the SplitReason kernel solves math problems written as text: set the cell's language to Markdown or Plain Text (click the language name at the cell's bottom right) and run it again.`;
+  return (
+    `this cell is ${language} code, and the SplitReason kernel solves math problems written as text: ` +
+    "set the cell's language to Markdown or Plain Text (click the language name at the cell's bottom right) and run it again."
+  );
 }
 
 function errorOutput(message: string): vscode.NotebookCellOutput {

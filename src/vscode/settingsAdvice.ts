@@ -22,7 +22,9 @@ async function check(state: vscode.Memento, log: Log): Promise<void> {
   const baseUrl = (config.get<string>('largeModel.baseUrl') ?? '').trim();
   if (!baseUrl || URL_PROVIDERS.includes(provider) || state.get(WARNED_KEY) === baseUrl) return;
   await state.update(WARNED_KEY, baseUrl);
-  const message = `splitreason.largeModel.baseUrl is set to ${baseUrl}, but splitreason.largeModel.provider is "${provider}", which does not use a URL: the offloaded steps do not go to that API. Switch the provider to the OpenAI-compatible API?`;
+  const message =
+    `splitreason.largeModel.baseUrl is set to ${baseUrl}, but splitreason.largeModel.provider is "${provider}", which does not use a URL: ` +
+    'the offloaded steps do not go to that API. Switch the provider to the OpenAI-compatible API?';
   log.warn(message);
   const choice = await vscode.window.showWarningMessage(`SplitReason: ${message}`, 'Use OpenAI-Compatible API', 'Configure Large Model');
   if (choice === 'Use OpenAI-Compatible API') {

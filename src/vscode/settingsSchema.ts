@@ -149,7 +149,9 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
     if (!isHttpUrl(baseUrl)) {
       problems.push({
         key: 'splitreason.largeModel.baseUrl',
-        message: `splitreason.largeModel.baseUrl is ${JSON.stringify(baseUrl)}; the "${provider}" provider needs the API's base URL, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1".`,
+        message:
+          `splitreason.largeModel.baseUrl is ${JSON.stringify(baseUrl)}; ` +
+          `the "${provider}" provider needs the API's base URL, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1".`,
       });
     }
     if (model === '') {

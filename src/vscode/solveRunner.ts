@@ -134,9 +134,8 @@ export async function runSolve(deps: SolveDeps, target: SolveTarget, problem: st
     log.info(`solve: small ${small.label} on ${model.device}, large ${big?.name ?? 'none'}, policy ${settings.policy.kind}`);
     const sampling = smallSampling(settings, small.dir);
     const bigT = big ? bigTemperature(settings, bigLocal?.dir) : undefined;
-    log.info(
-      `sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${bigT ?? (big ? "the API's default" : 'n/a')}`,
-    );
+    const largeTemperature = bigT ?? (big ? "the API's default" : 'n/a');
+    log.info(`sampling: small temperature ${sampling.temperature}, top-p ${sampling.topP} (from ${sampling.source}); large temperature ${largeTemperature}`);
     // Each equation line of the trace gets the CAS checker's verdict (a `check` event) as it completes.
     const events = withChecks(
       solve({
@@ -209,12 +208,12 @@ function logEvent(log: Log, ev: TraceEvent, lastStats: StatsEvent | undefined): 
       if (lastStats) {
         const s = lastStats;
         log.info(
-          `stats: ${s.smallTokens} small + ${s.bigTokens} large tokens (${(s.offloadFraction * 100).toFixed(1)} % offloaded), ${s.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${s.costEstimate.toFixed(4)}`,
+          `stats: ${s.smallTokens} small + ${s.bigTokens} large tokens (${(s.offloadFraction * 100).toFixed(1)} % offloaded), ` +
+            `${s.tokensPerSecond.toFixed(1)} tok/s, cost ≈ $${s.costEstimate.toFixed(4)}`,
         );
       }
-      log.info(
-        `done: ${ev.reason}${ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : ''}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`,
-      );
+      const limited = ev.limit ? ` (${ev.limit === 'context' ? 'the model context' : 'the token budget'} of ${ev.limitTokens} tokens)` : '';
+      log.info(`done: ${ev.reason}${limited}${ev.answer !== null ? `, answer ${ev.answer}` : ''}`);
       return;
   }
 }

@@ -28,8 +28,9 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     const icon = { idle: '$(sparkle)', loading: '$(loading~spin)', solving: '$(sync~spin)', error: '$(warning)' }[this.state];
     this.item.text = `${icon} SplitReason: ${this.model} · ${this.device} · ${this.state}`;
+    const state = `State: ${this.state}${this.detail ? ` — ${this.detail}` : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
-      `**SplitReason**\n\nSmall model: \`${this.model}\`\n\nDevice: \`${this.device}\`\n\nState: ${this.state}${this.detail ? ` — ${this.detail}` : ''}\n\nClick for actions.`,
+      `**SplitReason**\n\nSmall model: \`${this.model}\`\n\nDevice: \`${this.device}\`\n\n${state}\n\nClick for actions.`,
     );
     this.item.backgroundColor = this.state === 'error' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }

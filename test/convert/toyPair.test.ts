@@ -85,7 +85,8 @@ for (const [dtype, head] of [
   ['q4f16', false],
   ['fp16', false],
 ] as const) {
-  test(`${dtype}${head ? ' with an int4 head' : ''}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
+  const variant = `${dtype}${head ? ' with an int4 head' : ''}`;
+  test(`${variant}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
     let agree = 0;
     let total = 0;
     const notes: string[] = [];

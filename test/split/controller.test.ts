@@ -298,7 +298,10 @@ describe('splitreason.json', () => {
     }
   });
 
-  test("'text' tags merged with their neighbours by the BPE: the open tag is found in the text (its lead shown, the tag never), the close tag by the hand-back probe", async () => {
+  const mergedTags =
+    "'text' tags merged with their neighbours by the BPE: the open tag is found in the text (its lead shown, the tag never), " +
+    'the close tag by the hand-back probe';
+  test(mergedTags, async () => {
     // "=<" and ">:" are single tokens here, so the tag's own ids never appear in what the model writes
     const dir = buildProgrammedModel({
       // the close tag is spelled "<", "/", "b" … "l", ">:" after the large model's '#': a hand-back there

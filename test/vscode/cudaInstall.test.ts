@@ -152,13 +152,18 @@ test(
     } finally {
       await server.close();
     }
+    const modelDir = JSON.stringify(tempModel().dir);
+    const selfTestFile = JSON.stringify(join(tempDir(), 'self-test.json'));
+    const loadOptions = `{ device: 'auto', ortLibraryDir: ${JSON.stringify(dir)}, selfTestFile: ${selfTestFile}, log: (l) => log.push(l) }`;
+    // the path column of each line of the engine process's memory map
+    const mappedFiles = "readFileSync('/proc/' + m.enginePid + '/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop())";
     const script = `
     const { LocalModel } = require(${JSON.stringify(join(REPO, 'src/engine'))});
     const { readFileSync } = require('node:fs');
     (async () => {
       const log = [];
-      const m = await LocalModel.load(${JSON.stringify(tempModel().dir)}, { device: 'auto', ortLibraryDir: ${JSON.stringify(dir)}, selfTestFile: ${JSON.stringify(join(tempDir(), 'self-test.json'))}, log: (l) => log.push(l) });
-      const loaded = [...new Set(readFileSync('/proc/' + m.enginePid + '/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop()).filter((p) => /libonnxruntime\\.so/.test(p)))];
+      const m = await LocalModel.load(${modelDir}, ${loadOptions});
+      const loaded = [...new Set(${mappedFiles}.filter((p) => /libonnxruntime\\.so/.test(p)))];
       console.log(JSON.stringify({ device: m.device, log, loaded }));
       await m.dispose();
     })();`;
@@ -175,11 +180,15 @@ test(
   },
 );
 
+const CUDA_RUNTIME_MISSING =
+  /the CUDA 12 runtime \(libcudart\.so\.12, libcublas\.so\.12, libcublasLt\.so\.12 not found; install NVIDIA's CUDA 12 toolkit or runtime\)/;
+const CUDNN_MISSING = /cuDNN 9 \(libcudnn\.so\.9 not found; install NVIDIA cuDNN 9 for CUDA 12\)/;
+
 test('a machine without the CUDA 12 runtime or cuDNN gets one sentence naming what is missing', () => {
   const libs = tempDir();
   assert.match(
     missingRuntimeMessage({ dirs: [libs], ldconfig: '' })!,
-    /^This machine lacks the CUDA 12 runtime \(libcudart\.so\.12, libcublas\.so\.12, libcublasLt\.so\.12 not found; install NVIDIA's CUDA 12 toolkit or runtime\) and cuDNN 9 \(libcudnn\.so\.9 not found; install NVIDIA cuDNN 9 for CUDA 12\): until it has them, SplitReason falls back to the CPU\.$/,
+    new RegExp(`^This machine lacks ${CUDA_RUNTIME_MISSING.source} and ${CUDNN_MISSING.source}: until it has them, SplitReason falls back to the CPU\\.$`),
   );
   const ldconfig = ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12'].map((l) => `\t${l} (libc6,x86-64) => /usr/local/cuda/lib64/${l}`).join('\n');
   assert.match(missingRuntimeMessage({ dirs: [], ldconfig })!, /^This machine lacks cuDNN 9 \(libcudnn\.so\.9 not found/);

@@ -30,7 +30,14 @@ const template = new Template(tokenizerConfig.chat_template);
 let failures = 0;
 function fail(what, sample, got) {
   failures += 1;
-  if (failures <= 5) console.error(`MISMATCH ${what}\n text: ${JSON.stringify(sample.text)}\n want: ${JSON.stringify(sample.ids ?? sample.prompt)}\n got:  ${JSON.stringify(got)}`);
+  if (failures > 5) return;
+  const lines = [
+    `MISMATCH ${what}`,
+    ` text: ${JSON.stringify(sample.text)}`,
+    ` want: ${JSON.stringify(sample.ids ?? sample.prompt)}`,
+    ` got:  ${JSON.stringify(got)}`,
+  ];
+  console.error(lines.join('\n'));
 }
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 

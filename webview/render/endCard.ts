@@ -33,12 +33,15 @@ export function endCard(done: DoneEvent, rawText: string): EndCard {
         detail: 'The model finished without writing a final answer in \\boxed{…}. Read its reasoning with care: it may be unfinished or wrong.',
       };
     case 'max-tokens': {
+      const tokens = done.limitTokens !== undefined ? `${fmt(done.limitTokens)} tokens` : undefined;
+      const outOfRoom =
+        `The model ran out of room: it can hold ${tokens ?? 'only so many tokens'} (the problem and its reasoning together), and this solve filled them. ` +
+        'A model with a longer context can go further.';
+      const outOfBudget =
+        `The solve used its whole token budget${tokens ? ` of ${tokens}` : ''} (setting splitreason.budgets.maxTokens) before the model finished. ` +
+        'Raise the budget to let it go further.';
       const detail =
-        done.limit === 'context'
-          ? `The model ran out of room: it can hold ${done.limitTokens !== undefined ? `${fmt(done.limitTokens)} tokens` : 'only so many tokens'} (the problem and its reasoning together), and this solve filled them. A model with a longer context can go further.`
-          : done.limit === 'budget'
-            ? `The solve used its whole token budget${done.limitTokens !== undefined ? ` of ${fmt(done.limitTokens)} tokens` : ''} (setting splitreason.budgets.maxTokens) before the model finished. Raise the budget to let it go further.`
-            : 'The solve reached its token limit before the model finished.';
+        done.limit === 'context' ? outOfRoom : done.limit === 'budget' ? outOfBudget : 'The solve reached its token limit before the model finished.';
       return { kind: 'limit', title: 'Stopped before the end', answer: null, detail: detail + unfinished };
     }
     case 'timeout':

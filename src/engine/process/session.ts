@@ -54,9 +54,8 @@ export class DecoderSession {
         log.push(`${provider} failed, falling back: ${firstLine(lastError.message)}`);
       }
     }
-    throw new Error(
-      `${req.onnxFile}: onnxruntime could not load it (${firstLine(lastError?.message ?? 'unknown error')}). The file may be truncated or not an ONNX model: rebuild or re-download it.`,
-    );
+    const cause = firstLine(lastError?.message ?? 'unknown error');
+    throw new Error(`${req.onnxFile}: onnxruntime could not load it (${cause}). The file may be truncated or not an ONNX model: rebuild or re-download it.`);
   }
 
   /**
@@ -90,7 +89,10 @@ export class DecoderSession {
     return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
   }
 
-  /** A cache on the device cannot be read back, so it is replayed instead of cut (LoadRequest.rewind overrides); bound outputs on the CPU follow the GPU path. */
+  /**
+   * A cache on the device cannot be read back, so it is replayed instead of cut (LoadRequest.rewind
+   * overrides); bound outputs on the CPU follow the GPU path.
+   */
   get rewindStrategy(): RewindStrategy {
     return this.load.rewind ?? (this.boundOutputs ? 'replay' : 'cut');
   }

@@ -66,7 +66,8 @@ export async function installCudaProvider(o: CudaInstallOptions): Promise<string
   if (got !== pkg.sha512) {
     rmSync(nupkg, { force: true });
     throw new Error(
-      `the downloaded ${CUDA_PACKAGE_ID} ${o.ortVersion} is corrupt (its SHA-512 is not the one the feed lists) and was deleted: run SplitReason: Enable CUDA again.`,
+      `the downloaded ${CUDA_PACKAGE_ID} ${o.ortVersion} is corrupt (its SHA-512 is not the one the feed lists) and was deleted: ` +
+        'run SplitReason: Enable CUDA again.',
     );
   }
   o.log?.(`CUDA provider: SHA-512 verified`);

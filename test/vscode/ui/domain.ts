@@ -12,7 +12,8 @@ const TOY_PROBLEM = 'Compute $47 \\times 86 - 129$.';
 
 export const domainTest: UiTest = {
   title:
-    'toy pair: the Solve input offers the current line and suggests a toy problem; "What is 37 + 48?" gets the domain notice with its actions and no answer card',
+    'toy pair: the Solve input offers the current line and suggests a toy problem; ' +
+    '"What is 37 + 48?" gets the domain notice with its actions and no answer card',
   async run(ctx) {
     const { page, server } = ctx;
     setUserSettings(server, {});

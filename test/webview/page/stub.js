@@ -16,7 +16,8 @@
   };
   window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (e) => {
-    window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: `${e.sourceFile}:${e.lineNumber}:${e.columnNumber}` });
+    const source = `${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`;
+    window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source });
   });
   const theme = window.__srTheme;
   if (theme) {
