@@ -18,7 +18,10 @@ if (!dirArg || !samplesArg) {
 const dir = resolve(dirArg);
 const tokenizerJson = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8'));
 const tokenizerConfig = JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8'));
-const samples = readFileSync(samplesArg, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const samples = readFileSync(samplesArg, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 
 const hf = new Tokenizer(tokenizerJson, tokenizerConfig);
 env.allowRemoteModels = false;
@@ -53,8 +56,10 @@ for (const s of samples) {
   if (s.user !== undefined) {
     const messages = [{ role: 'user', content: s.user }];
     const rendered = template.render({
-      messages, add_generation_prompt: true,
-      bos_token: tokenizerConfig.bos_token, eos_token: tokenizerConfig.eos_token,
+      messages,
+      add_generation_prompt: true,
+      bos_token: tokenizerConfig.bos_token,
+      eos_token: tokenizerConfig.eos_token,
     });
     if (rendered !== s.prompt) fail('jinja chat template', s, rendered);
     const viaTjs = tjs.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false });

@@ -158,8 +158,25 @@
     dangerous(selector) {
       const bad = [];
       const tags = new Set([
-        'SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED', 'A', 'FORM', 'INPUT', 'BUTTON', 'LINK',
-        'STYLE', 'META', 'BASE', 'VIDEO', 'AUDIO', 'SOURCE', 'FOREIGNOBJECT', 'USE', 'IMAGE',
+        'SCRIPT',
+        'IMG',
+        'IFRAME',
+        'OBJECT',
+        'EMBED',
+        'A',
+        'FORM',
+        'INPUT',
+        'BUTTON',
+        'LINK',
+        'STYLE',
+        'META',
+        'BASE',
+        'VIDEO',
+        'AUDIO',
+        'SOURCE',
+        'FOREIGNOBJECT',
+        'USE',
+        'IMAGE',
       ]);
       for (const el of document.querySelectorAll(`${selector} *`)) {
         if (tags.has(el.tagName.toUpperCase())) bad.push(`<${el.tagName}>`);
