@@ -9,7 +9,8 @@
  *
  *   node --import tsx test/vscode/run.ts [--host-only | --ui-only | --packaged-only] [--grep TEXT]
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/chromium';
 import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
 import { compileTests, LM_ECHO_ID } from './compile';
 import { join } from 'node:path';
@@ -35,22 +36,6 @@ const only = ['host', 'ui', 'packaged'].find((p) => args.includes(`--${p}-only`)
 const phase = (p: string): boolean => only === undefined || only === p;
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
-
-function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 async function runHostTests(server: CodeServer, browser: Browser, resultFile: string, indexJs: string): Promise<Outcome[]> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -9,23 +9,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { extname, join, resolve, sep } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/chromium';
 import { makeNonce, panelHtml, contentSecurityPolicy } from '../../webview/panel/html';
 import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
 import type { Theme } from './themes';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, '.test-artifacts', 'webview');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -143,10 +134,7 @@ export async function startServer(): Promise<TestServer> {
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
+export { launchBrowser };
 
 /** What the page reports through the init scripts in page/. */
 interface ProbeWindow {
