@@ -22,6 +22,8 @@ interface BadgeProbe {
   label: string | null;
   lineClasses: string;
   line: string;
+  /** the TeX of the line's typeset math, in order */
+  tex: string[];
   expected: string | null;
   title: string;
 }
@@ -37,6 +39,7 @@ const READ_BADGES = `[...document.querySelectorAll('.sr-checks .sr-check')].map(
     label: mark.getAttribute('aria-label'),
     lineClasses: li.querySelector('.sr-check-line').className,
     line: li.querySelector('.sr-check-line').textContent,
+    tex: [...li.querySelectorAll('.sr-check-line .katex annotation[encoding="application/x-tex"]')].map((a) => a.textContent),
     expected: li.querySelector('.sr-check-expected')?.textContent ?? null,
     title: li.title,
   };
@@ -55,12 +58,14 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
   assert.equal(wrong.classes, 'sr-check sr-check-incorrect');
   assert.equal(wrong.seg, '1');
   assert.match(wrong.lineClasses, /\bsr-small\b/, 'the ✗ sits in a small-model segment');
-  assert.equal(wrong.line, '$47 \\times 86 = 4032$');
+  assert.deepEqual(wrong.tex, ['47 \\times 86 = 4032'], "the line's math is typeset");
+  assert.ok(!wrong.line.includes('$'), `no TeX delimiters shown: ${wrong.line}`);
   assert.equal(wrong.expected, 'expected 4042');
   assert.equal(wrong.title, '47 × 86 = 4042, not 4032.');
   assert.deepEqual(rgb(wrong.markColor), hexRgb('#f85149'), 'the ✗ in the theme error colour');
   assert.equal(right.mark, '✓');
   assert.match(right.lineClasses, /\bsr-big\b/);
+  assert.deepEqual(right.tex, ['4042 - 129 = 3913']);
   assert.equal(right.expected, null);
   assert.deepEqual(rgb(right.markColor), hexRgb('#89d185'), 'the ✓ in the theme green');
   assert.ok(right.label && wrong.label && right.label !== wrong.label, 'each badge is named for screen readers');

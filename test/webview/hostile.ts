@@ -53,13 +53,16 @@ export function hostileCases(): HostileCase[] {
         [
           { type: 'check', segment: 0, line: `$1 + 1 = 3$ ${img}`, verdict: 'incorrect', expected: `2 ${script}`, message: `1 + 1 = 2 ${svg}` },
           { type: 'check', segment: 1, line: `${script} = ok`, verdict: 'correct' },
+          // typeset with trust: false: no link, no class of ours
+          { type: 'check', segment: 1, line: '$\\href{javascript:window.__pwned=2}{y} + \\htmlClass{sr-texseg-0}{1} = 2$', verdict: 'correct' },
           // malformed: each is dropped and counted, none renders
           { type: 'check', segment: '0" onmouseover="window.__pwned=1', line: 'x', verdict: 'correct' },
           { type: 'check', segment: 0, line: 'x', verdict: `<b>${img}</b>` },
           { type: 'check', segment: 0, line: { toString: 'x' }, verdict: 'correct' },
         ],
       ),
-      literal: [`$1 + 1 = 3$ ${img}`, `expected 2 ${script}`, `${script} = ok`],
+      // the badges typeset the lines' math; the markup after it stays text
+      literal: [` ${img}`, `expected 2 ${script}`, `${script} = ok`],
     },
     {
       name: 'script-and-img',

@@ -1,11 +1,14 @@
 /**
  * ✓ / ✗ badges for the CAS checker's verdicts on the trace's equation lines (`check` events),
  * listed under the trace with each line coloured by the segment that wrote its false part, so a
- * ✗ in a small-model segment stands out. Text only (textContent, attributes): nothing from a
- * model or a file becomes markup.
+ * ✗ in a small-model segment stands out. The line's math is typeset as in the trace (KaTeX with
+ * trust: false, math.ts); everything else is text (textContent, attributes): nothing from a model
+ * or a file becomes markup.
  */
 import type { CheckEvent } from '../../src/split/events';
+import { parseInline } from '../trace/inline';
 import type { SegmentTable } from '../trace/segments';
+import { renderMath } from './math';
 
 const BADGE: Record<'correct' | 'incorrect', { mark: string; label: string }> = {
   correct: { mark: '✓', label: 'verified by the computer algebra system' },
@@ -48,7 +51,7 @@ export class CheckBadges {
       mark.textContent = badge.mark;
       const line = document.createElement('span');
       line.className = `sr-check-line ${segments.get(c.segment)?.source === 'big' ? 'sr-seg sr-big' : 'sr-seg sr-small'}`;
-      line.textContent = c.line.length > MAX_LINE_CHARS ? `${c.line.slice(0, MAX_LINE_CHARS)}…` : c.line;
+      line.append(...typesetLine(c.line.length > MAX_LINE_CHARS ? `${c.line.slice(0, MAX_LINE_CHARS)}…` : c.line));
       item.append(mark, line);
       if (c.verdict === 'incorrect' && c.expected !== undefined) {
         const expected = document.createElement('span');
@@ -66,4 +69,17 @@ export class CheckBadges {
     this.list.replaceChildren();
     this.el.hidden = true;
   }
+}
+
+/** A checked line as a student reads it in the trace: math typeset inline, the rest as written. */
+function typesetLine(line: string): Node[] {
+  const nodes: Node[] = [];
+  for (const item of parseInline(line).items) {
+    if (item.kind === 'math') nodes.push(renderMath(item.tex, false, line.slice(item.start, item.end)));
+    else if (item.kind === 'dollar') nodes.push(document.createTextNode('$'));
+    else if (item.kind === 'code') nodes.push(document.createTextNode(line.slice(item.innerStart, item.innerEnd)));
+    else if (item.kind === 'text') nodes.push(document.createTextNode(line.slice(item.start, item.end)));
+    // emphasis markers are dropped: a one-line list has no room for bold
+  }
+  return nodes;
 }
