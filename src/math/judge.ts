@@ -8,6 +8,7 @@ import { type Comparison, compareExpressions, compareNumbers, sampleEnvs } from 
 import { KNOWN_HEADS, Rat, evalExact, freeSymbols, heads } from './exact';
 import { type Part, type Statement, isAllMath, normalize, readable, statements } from './extract';
 
+import { NO_SOLUTION, SOLUTIONS_JOINER } from './expectedText';
 import type { Verdict } from './verdict';
 
 /** Three letters in a row not after a backslash: prose inside math, which the checker does not read as algebra. */
@@ -69,11 +70,11 @@ function formatValue(r: Rat, decimal: boolean): string {
 }
 
 function formatSolutions(variable: string, values: Rat[]): string {
-  if (values.length === 0) return 'no solution';
+  if (values.length === 0) return NO_SOLUTION;
   return [...values]
     .sort((a, b) => (a.sub(b).n < 0n ? -1 : 1))
     .map((v) => `${variable} = ${v.toText()}`)
-    .join(' or ');
+    .join(SOLUTIONS_JOINER);
 }
 
 /** Exact rational roots the CAS finds for `lhs = rhs`, each verified by substitution; undefined if it finds none or any root is not rational. */

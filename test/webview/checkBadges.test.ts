@@ -24,7 +24,9 @@ interface BadgeProbe {
   line: string;
   /** the TeX of the line's typeset math, in order */
   tex: string[];
+  /** the text of the expected value, and the TeX of its typeset parts */
   expected: string | null;
+  expectedTex: string[];
   title: string;
 }
 
@@ -40,7 +42,11 @@ const READ_BADGES = `[...document.querySelectorAll('.sr-checks .sr-check')].map(
     lineClasses: li.querySelector('.sr-check-line').className,
     line: li.querySelector('.sr-check-line').textContent,
     tex: [...li.querySelectorAll('.sr-check-line .katex annotation[encoding="application/x-tex"]')].map((a) => a.textContent),
-    expected: li.querySelector('.sr-check-expected')?.textContent ?? null,
+    expected: (() => {
+      const e = li.querySelector('.sr-check-expected');
+      return e ? [...e.childNodes].map((n) => (n.nodeType === Node.TEXT_NODE ? n.textContent : '<math>')).join('') : null;
+    })(),
+    expectedTex: [...li.querySelectorAll('.sr-check-expected .katex annotation[encoding="application/x-tex"]')].map((a) => a.textContent),
     title: li.title,
   };
 })`;
@@ -60,7 +66,8 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
   assert.match(wrong.lineClasses, /\bsr-small\b/, 'the ✗ sits in a small-model segment');
   assert.deepEqual(wrong.tex, ['47 \\times 86 = 4032'], "the line's math is typeset");
   assert.ok(!wrong.line.includes('$'), `no TeX delimiters shown: ${wrong.line}`);
-  assert.equal(wrong.expected, 'expected 4042');
+  assert.equal(wrong.expected, 'expected <math>');
+  assert.deepEqual(wrong.expectedTex, ['4042'], 'the expected value is typeset');
   assert.equal(wrong.title, '47 × 86 = 4042, not 4032.');
   assert.deepEqual(rgb(wrong.markColor), hexRgb('#f85149'), 'the ✗ in the theme error colour');
   assert.equal(right.mark, '✓');
@@ -78,6 +85,32 @@ test('check events become ✓ / ✗ badges coloured by segment, with the expecte
   await p.send({ type: 'events', events: EVENTS.slice(0, 3) as never[] });
   assert.equal((await readBadges(p)).length, 0);
   assert.equal(await p.page.evaluate(`document.querySelector('.sr-checks').hidden`), true);
+  await p.close();
+});
+
+test("the expected value: the checker's TeX typeset, its words kept as text", async () => {
+  const p = await WebviewPage.open(env.browser, `${env.server.origin}/panel`, DARK);
+  const wrong = (line: string, expected: string) => ({ type: 'check', segment: 1, line, verdict: 'incorrect', expected, message: 'wrong' });
+  await p.send({
+    type: 'events',
+    events: [
+      ...EVENTS.slice(0, 3),
+      wrong('$x^2 - 2x = 8$', 'x = -2 or x = 4'),
+      wrong('$x + 1 = x$', 'no solution'),
+      wrong('$= x^2 - 15$', 'x^{2}-2x-15'),
+    ] as never[],
+  });
+  const badges = await readBadges(p);
+  assert.deepEqual(
+    badges.map((b) => [b.expected, b.expectedTex]),
+    [
+      ['expected <math> or <math>', ['x = -2', 'x = 4']],
+      ['expected no solution', []],
+      ['expected <math>', ['x^{2}-2x-15']],
+    ],
+  );
+  assert.deepEqual(p.pageErrors, []);
+  assert.deepEqual(await p.cspViolations(), []);
   await p.close();
 });
 

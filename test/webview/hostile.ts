@@ -61,8 +61,8 @@ export function hostileCases(): HostileCase[] {
           { type: 'check', segment: 0, line: { toString: 'x' }, verdict: 'correct' },
         ],
       ),
-      // the badges typeset the lines' math; the markup after it stays text
-      literal: [` ${img}`, `expected 2 ${script}`, `${script} = ok`],
+      // the badges typeset the lines' math and the expected value's TeX; the markup in a line's text stays text
+      literal: [` ${img}`, `${script} = ok`],
     },
     {
       name: 'script-and-img',

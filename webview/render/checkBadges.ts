@@ -1,10 +1,11 @@
 /**
  * ✓ / ✗ badges for the CAS checker's verdicts on the trace's equation lines (`check` events),
  * listed under the trace with each line coloured by the segment that wrote its false part, so a
- * ✗ in a small-model segment stands out. The line's math is typeset as in the trace (KaTeX with
- * trust: false, math.ts); everything else is text (textContent, attributes): nothing from a model
- * or a file becomes markup.
+ * ✗ in a small-model segment stands out. The line's math and the expected value's TeX are typeset
+ * as in the trace (KaTeX with trust: false, math.ts); everything else is text (textContent,
+ * attributes): nothing from a model or a file becomes markup.
  */
+import { expectedPieces } from '../../src/math/expectedText';
 import type { CheckEvent } from '../../src/split/events';
 import { parseInline } from '../trace/inline';
 import type { SegmentTable } from '../trace/segments';
@@ -56,7 +57,7 @@ export class CheckBadges {
       if (c.verdict === 'incorrect' && c.expected !== undefined) {
         const expected = document.createElement('span');
         expected.className = 'sr-check-expected';
-        expected.textContent = `expected ${c.expected.slice(0, MAX_LINE_CHARS)}`;
+        expected.append('expected ', ...typesetExpected(c.expected.slice(0, MAX_LINE_CHARS)));
         item.append(expected);
       }
       if (c.message) item.title = c.message.slice(0, 1000);
@@ -82,4 +83,9 @@ function typesetLine(line: string): Node[] {
     // emphasis markers are dropped: a one-line list has no room for bold
   }
   return nodes;
+}
+
+/** The checker's expected value: its TeX typeset, its words ("or", "no solution") as text. */
+function typesetExpected(expected: string): Node[] {
+  return expectedPieces(expected).map((p) => (p.tex ? renderMath(p.text, false, p.text) : document.createTextNode(p.text)));
 }
