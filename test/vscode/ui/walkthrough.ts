@@ -59,11 +59,15 @@ const mediaHeading = (id: string) => {
 async function clickStepButton(page: Page, id: string, command: string): Promise<void> {
   const container = await openWalkthrough(page);
   await container.locator(`button.getting-started-step[data-step-id$="#${id}"]`).click();
-  // a narrow walkthrough (the panel open beside it) shows no media
+  // Best effort, never a failure: the media only has to settle before the click when it loads at
+  // all. A narrow walkthrough (the panel open beside it) shows none, and media created while the
+  // panel's webview is open can itself stay blank in the same race.
   if (await container.locator('.getting-started-media').isVisible()) {
     const media = container.frameLocator('.getting-started-media iframe.webview.ready').frameLocator('iframe#active-frame');
-    // attached, not visible: the layout may narrow meanwhile, and the loaded media is what matters
-    await media.getByText(mediaHeading(id), { exact: true }).waitFor({ state: 'attached', timeout: 30_000 });
+    await media
+      .getByText(mediaHeading(id), { exact: true })
+      .waitFor({ state: 'attached', timeout: 20_000 })
+      .catch(() => undefined);
   }
   await container.locator(`[x-step-description-for$="#${id}"]`).getByText(button(id, command), { exact: true }).click();
 }
