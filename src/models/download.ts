@@ -11,6 +11,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { settingId } from '../settings/settingId';
 
 export interface ExpectedFile {
   /** Bytes; null: take the size the server reports (the hub's x-linked-size, or Content-Length). */
@@ -111,7 +112,7 @@ async function attemptOnce(url: string, dest: string, part: string, expected: Ex
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();
     throw new DownloadError(
-      `${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (splitreason.modelHubUrl) and the catalog entry`,
+      `${url} answered HTTP ${res.status} ${res.statusText}; check the model hub URL setting (${settingId('modelHubUrl')}) and the catalog entry`,
       res.status >= 500 ? 'connection' : 'http',
       res.status,
     );
@@ -188,7 +189,7 @@ async function finish(
       rmSync(part, { force: true });
       throw new DownloadError(
         `${url}: SHA-256 is ${got}, expected ${sha256}; the file is corrupt or not the one the catalog lists, and was deleted. ` +
-          'Download again, or check splitreason.modelHubUrl if you use a mirror.',
+          `Download again, or check ${settingId('modelHubUrl')} if you use a mirror.`,
         'sha256',
       );
     }

@@ -10,8 +10,9 @@ import { basename, join } from 'node:path';
 import { CONVERT_DTYPES, type ConvertDtype } from '../convert/dtypes';
 import { ConvertCancelled, childProcessConverter } from '../models/convertProcess';
 import { prefersGpu } from '../models/resolve';
+import { settingId } from '../settings/settingId';
 import type { Log } from './log';
-import { currentSettings } from './settings';
+import { currentSettings, settingsConfig } from './settings';
 
 export interface ImportDeps {
   /** converted models go to storageDir/imported/<name>-<dtype> */
@@ -66,7 +67,7 @@ export async function importModelCommand(deps: ImportDeps, arg?: unknown): Promi
         detail: DTYPE_DETAIL[d],
         dtype: d,
       })),
-      { title: 'Import Hugging Face Model: convert to', placeHolder: `Weights format (${preferred} suits splitreason.device "${settings.device}")` },
+      { title: 'Import Hugging Face Model: convert to', placeHolder: `Weights format (${preferred} suits ${settingId('device')} "${settings.device}")` },
     );
     if (!pick) return undefined;
     dtype = pick.dtype;
@@ -75,8 +76,8 @@ export async function importModelCommand(deps: ImportDeps, arg?: unknown): Promi
   if (!role) {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: 'Small model', detail: 'The local reasoner (splitreason.smallModel)', role: 'small' as const },
-        { label: 'Large model', detail: 'Writes the offloaded steps, locally (splitreason.largeModel.provider "local")', role: 'big' as const },
+        { label: 'Small model', detail: `The local reasoner (${settingId('smallModel')})`, role: 'small' as const },
+        { label: 'Large model', detail: `Writes the offloaded steps, locally (${settingId('largeModel.provider')} "local")`, role: 'big' as const },
       ],
       { title: 'Import Hugging Face Model: use it as' },
     );
@@ -118,12 +119,12 @@ export async function importModelCommand(deps: ImportDeps, arg?: unknown): Promi
     }
     return undefined;
   }
-  const config = vscode.workspace.getConfiguration('splitreason');
+  const config = settingsConfig();
   if (role === 'small') {
-    await config.update('smallModel', outDir, vscode.ConfigurationTarget.Global);
+    await config.update('smallModel', outDir);
   } else {
-    await config.update('largeModel.provider', 'local', vscode.ConfigurationTarget.Global);
-    await config.update('largeModel.model', outDir, vscode.ConfigurationTarget.Global);
+    await config.update('largeModel.provider', 'local');
+    await config.update('largeModel.model', outDir);
   }
   deps.log.info(`import: ${outDir} is now the ${role === 'small' ? 'small' : 'large'} model`);
   void vscode.window.showInformationMessage(

@@ -1,6 +1,7 @@
 /** "SplitReason: Configure Large Model": choose a provider and fill in what it needs. */
 import * as vscode from 'vscode';
-import { PROVIDERS, type ProviderKind } from './settingsSchema';
+import { PROVIDERS, type ProviderKind } from '../settings/schema';
+import { settingsConfig } from './settings';
 
 const LABELS: Record<ProviderKind, string> = {
   'openai-completions': 'OpenAI-compatible completions API (vLLM, llama.cpp, SplitReason serve, …)',
@@ -11,7 +12,7 @@ const LABELS: Record<ProviderKind, string> = {
 };
 
 export async function configureLargeModelCommand(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('splitreason');
+  const config = settingsConfig();
   const target = vscode.ConfigurationTarget.Global;
   const pick = await vscode.window.showQuickPick(
     PROVIDERS.map((p) => ({ label: p, detail: LABELS[p] })),

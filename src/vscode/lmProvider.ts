@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { chatBody } from '../providers/chatMessages';
 import { abortedError, ProviderError, type BigModelProvider, type ContinueRequest, type ProviderChunk } from '../providers/types';
+import { settingId } from '../settings/settingId';
 
 /** A chat model answers in characters; this many per requested token caps a runaway answer. */
 const CHARS_PER_TOKEN_CAP = 6;
@@ -31,8 +32,8 @@ export class VsCodeLmProvider implements BigModelProvider {
       const all = await vscode.lm.selectChatModels();
       const have = all.length ? `available: ${all.map((m) => `${m.id} (family ${m.family})`).join(', ')}` : 'VS Code offers no language models here';
       const remedy =
-        'install and sign in to a chat extension such as GitHub Copilot, set splitreason.largeModel.model to one of the ids, ' +
-        'or choose another splitreason.largeModel.provider';
+        `install and sign in to a chat extension such as GitHub Copilot, set ${settingId('largeModel.model')} to one of the ids, ` +
+        `or choose another ${settingId('largeModel.provider')}`;
       throw new ProviderError(`no VS Code language model matches ${s ? `"${s}"` : 'any selector'} (${have}); ${remedy}`, {
         kind: 'config',
         retryable: false,

@@ -10,7 +10,7 @@ import { DownloadError } from '../models/download';
 import { installModel, isInstalled } from '../models/install';
 import { prefersGpu } from '../models/resolve';
 import type { Log } from './log';
-import { currentSettings } from './settings';
+import { currentSettings, settingsConfig } from './settings';
 
 const MB = 1024 * 1024;
 
@@ -96,9 +96,9 @@ export async function downloadModelCommand(deps: DownloadDeps, arg?: unknown): P
       // Not awaited: the command is done when the files are; the offer stays until answered.
       void vscode.window.showInformationMessage(`SplitReason: ${chosen.title} is installed.`, 'Use as Small Model').then(async (use) => {
         if (!use) return;
-        const config = vscode.workspace.getConfiguration('splitreason');
-        await config.update('smallModel', chosen.id, vscode.ConfigurationTarget.Global);
-        if (chosen.policy) await config.update('policy', chosen.policy, vscode.ConfigurationTarget.Global);
+        const config = settingsConfig();
+        await config.update('smallModel', chosen.id);
+        if (chosen.policy) await config.update('policy', chosen.policy);
       });
     }
     return dir;

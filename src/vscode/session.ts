@@ -8,7 +8,7 @@ import { LocalModel } from '../engine';
 import { createProvider, type BigModelProvider } from '../providers';
 import type { Log } from './log';
 import type { ResolvedModel } from '../models/resolve';
-import type { Settings } from './settingsSchema';
+import type { Settings } from '../settings/schema';
 import type { StatusBar } from './statusBar';
 import { VsCodeLmProvider } from './lmProvider';
 import { LeasedSlot, type Lease } from './leases';

@@ -1,11 +1,22 @@
 import * as vscode from 'vscode';
-import { readSettings, type Settings, type SettingProblem } from './settingsSchema';
+import { readSettings, type SettingKey, type Settings, type SettingProblem } from '../settings/schema';
+import { SETTINGS_SECTION } from '../settings/settingId';
 
 export type { Settings, SettingProblem };
 
-/** The current `splitreason.*` settings, validated (settingsSchema.ts). */
+/** The `splitreason` configuration, read and written only by keys the schema defines. */
+export function settingsConfig() {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return {
+    get: <T>(key: SettingKey): T | undefined => config.get<T>(key),
+    inspect: (key: SettingKey) => config.inspect(key),
+    update: (key: SettingKey, value: unknown, target = vscode.ConfigurationTarget.Global) => config.update(key, value, target),
+  };
+}
+
+/** The current `splitreason.*` settings, validated (src/settings/schema.ts). */
 export function currentSettings(): { settings: Settings; problems: SettingProblem[] } {
-  const config = vscode.workspace.getConfiguration('splitreason');
+  const config = settingsConfig();
   // inspect() tells an unset key from one set to its default; only set values are validated.
   return readSettings((key) => {
     const i = config.inspect(key);
@@ -27,6 +38,6 @@ export function reportSettingProblems(problems: SettingProblem[]): string {
 
 export function onSettingsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('splitreason')) listener();
+    if (e.affectsConfiguration(SETTINGS_SECTION)) listener();
   });
 }

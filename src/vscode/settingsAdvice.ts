@@ -3,27 +3,29 @@
  * that does not use it (the default, `local`). Warned once per URL, with the fix as an action.
  */
 import * as vscode from 'vscode';
+import { settingId } from '../settings/settingId';
 import type { Log } from './log';
+import { settingsConfig } from './settings';
 
 const WARNED_KEY = 'splitreason.warnedUnusedBaseUrl';
-/** The providers that read splitreason.largeModel.baseUrl. */
+/** The providers that read the large model's base URL. */
 const URL_PROVIDERS = ['openai-completions', 'openai-chat'];
 
 export function watchUnusedBaseUrl(state: vscode.Memento, log: Log): vscode.Disposable {
   void check(state, log);
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('splitreason.largeModel')) void check(state, log);
+    if (e.affectsConfiguration(settingId('largeModel.provider')) || e.affectsConfiguration(settingId('largeModel.baseUrl'))) void check(state, log);
   });
 }
 
 async function check(state: vscode.Memento, log: Log): Promise<void> {
-  const config = vscode.workspace.getConfiguration('splitreason');
+  const config = settingsConfig();
   const provider = config.get<string>('largeModel.provider') ?? 'local';
   const baseUrl = (config.get<string>('largeModel.baseUrl') ?? '').trim();
   if (!baseUrl || URL_PROVIDERS.includes(provider) || state.get(WARNED_KEY) === baseUrl) return;
   await state.update(WARNED_KEY, baseUrl);
   const message =
-    `splitreason.largeModel.baseUrl is set to ${baseUrl}, but splitreason.largeModel.provider is "${provider}", which does not use a URL: ` +
+    `${settingId('largeModel.baseUrl')} is set to ${baseUrl}, but ${settingId('largeModel.provider')} is "${provider}", which does not use a URL: ` +
     'the offloaded steps do not go to that API. Switch the provider to the OpenAI-compatible API?';
   log.warn(message);
   const choice = await vscode.window.showWarningMessage(`SplitReason: ${message}`, 'Use OpenAI-Compatible API', 'Configure Large Model');
@@ -37,7 +39,7 @@ async function check(state: vscode.Memento, log: Log): Promise<void> {
           ? vscode.ConfigurationTarget.Workspace
           : vscode.ConfigurationTarget.Global;
     await config.update('largeModel.provider', 'openai-completions', target);
-    log.info('largeModel.provider set to openai-completions, as splitreason.largeModel.baseUrl asks');
+    log.info(`${settingId('largeModel.provider')} set to openai-completions, as ${settingId('largeModel.baseUrl')} asks`);
   } else if (choice === 'Configure Large Model') {
     await vscode.commands.executeCommand('splitreason.configureLargeModel');
   }

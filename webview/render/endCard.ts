@@ -5,6 +5,7 @@
  * like a success.
  */
 import { extractBoxed, type DoneEvent } from '../../src/split/events';
+import { settingId } from '../../src/settings/settingId';
 
 export type EndKind = 'answer' | 'no-answer' | 'limit' | 'stopped' | 'failed';
 
@@ -38,7 +39,7 @@ export function endCard(done: DoneEvent, rawText: string): EndCard {
         `The model ran out of room: it can hold ${tokens ?? 'only so many tokens'} (the problem and its reasoning together), and this solve filled them. ` +
         'A model with a longer context can go further.';
       const outOfBudget =
-        `The solve used its whole token budget${tokens ? ` of ${tokens}` : ''} (setting splitreason.budgets.maxTokens) before the model finished. ` +
+        `The solve used its whole token budget${tokens ? ` of ${tokens}` : ''} (setting ${settingId('budgets.maxTokens')}) before the model finished. ` +
         'Raise the budget to let it go further.';
       const detail =
         done.limit === 'context' ? outOfRoom : done.limit === 'budget' ? outOfBudget : 'The solve reached its token limit before the model finished.';
@@ -49,7 +50,7 @@ export function endCard(done: DoneEvent, rawText: string): EndCard {
         kind: 'limit',
         title: 'Out of time',
         answer: null,
-        detail: `The solve ran past its time limit (setting splitreason.budgets.timeoutSeconds) before the model finished.${unfinished}`,
+        detail: `The solve ran past its time limit (setting ${settingId('budgets.timeoutSeconds')}) before the model finished.${unfinished}`,
       };
     case 'cancelled':
       return { kind: 'stopped', title: 'Stopped', answer: null, detail: `You stopped this solve before the model finished.${unfinished}` };

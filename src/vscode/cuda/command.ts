@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { settingId } from '../../settings/settingId';
 import type { Log } from '../log';
 import { installCudaProvider, installedCudaDir } from './install';
 import { DEFAULT_FEED } from './nuget';
@@ -32,7 +33,7 @@ export function installedCuda(extensionPath: string, storageDir: string): string
 /** Returns the installed folder, or undefined when nothing was installed. */
 export async function enableCudaCommand(extensionPath: string, storageDir: string, log: Log, arg?: unknown): Promise<string | undefined> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    const other = process.platform === 'win32' ? ' On Windows, DirectML (splitreason.device "dml") runs on NVIDIA GPUs without it.' : '';
+    const other = process.platform === 'win32' ? ` On Windows, DirectML (${settingId('device')} "dml") runs on NVIDIA GPUs without it.` : '';
     void vscode.window.showWarningMessage(
       `SplitReason: the CUDA provider is available for Linux x64 only; this is ${process.platform}-${process.arch}.${other}`,
     );
@@ -79,7 +80,7 @@ export async function enableCudaCommand(extensionPath: string, storageDir: strin
     } else {
       log.info(`CUDA provider installed in ${dir}`);
       void vscode.window.showInformationMessage(
-        'SplitReason: the CUDA provider is installed; the next model load runs on CUDA (splitreason.device "auto" or "cuda").',
+        `SplitReason: the CUDA provider is installed; the next model load runs on CUDA (${settingId('device')} "auto" or "cuda").`,
       );
     }
     return dir;

@@ -1,8 +1,10 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSettings, SETTING_SPECS } from '../../src/vscode/settingsSchema';
+import { readSettings, SETTING_SPECS } from '../../src/settings/schema';
+import { settingId } from '../../src/settings/settingId';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
 const contributed: Record<string, Record<string, unknown>> = pkg.contributes.configuration.properties;
@@ -13,11 +15,11 @@ describe('settings', () => {
     assert.deepEqual(
       Object.keys(contributed).sort(),
       Object.keys(SETTING_SPECS)
-        .map((k) => `splitreason.${k}`)
+        .map((k) => settingId(k as keyof typeof SETTING_SPECS))
         .sort(),
     );
     for (const [key, spec] of Object.entries(SETTING_SPECS)) {
-      const c = contributed[`splitreason.${key}`];
+      const c = contributed[settingId(key as keyof typeof SETTING_SPECS)];
       assert.deepEqual(c.default, spec.default, `default of ${key}`);
       assert.ok(typeof c.description === 'string' || typeof c.markdownDescription === 'string', `${key} is described`);
       if (spec.type === 'enum') assert.deepEqual(c.enum, [...spec.values], `enum of ${key}`);
@@ -93,5 +95,26 @@ describe('settings', () => {
     assert.equal(settings.budgets.timeoutMs, 1500);
     assert.equal(settings.policy.seed, 42);
     assert.equal(settings.modelHubUrl, 'https://hf-mirror.com');
+  });
+
+  it('the code names a setting through settingId, so a renamed key cannot leave a message pointing at a setting that is gone', () => {
+    const root = join(__dirname, '../..');
+    const keys = Object.keys(SETTING_SPECS).map((k) => k.replace(/\./g, '\\.'));
+    const handTyped = new RegExp(`splitreason\\.(?:${keys.join('|')})(?![\\w.])`);
+    const files = execFileSync('git', ['ls-files', 'src', 'webview'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 100, `git lists the sources (${files.length} files)`);
+    const found: string[] = [];
+    for (const file of files) {
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const code = line.trim();
+          if (code.startsWith('*') || code.startsWith('/*') || code.startsWith('//')) return; // comments may name settings
+          if (handTyped.test(code)) found.push(`${file}:${i + 1}: ${code}`);
+        });
+    }
+    assert.deepEqual(found, []);
   });
 });

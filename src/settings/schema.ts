@@ -1,14 +1,16 @@
 /**
  * The `splitreason.*` settings: types, defaults and validation. Pure (no 'vscode') so that
- * it is tested in plain Node; settings.ts feeds it from the workspace configuration.
+ * it is tested in plain Node and every layer that names a setting in a message spells it through
+ * `settingId`; src/vscode/settings.ts feeds it from the workspace configuration.
  * package.json's `contributes.configuration` describes the same keys for the settings UI
- * (test/vscode/settings.test.ts checks that the two agree).
+ * (test/settings/schema.test.ts checks that the two agree).
  */
 import { DEVICES, type Device, type Dtype } from '../engine/types';
-
-export const DTYPES: readonly (Dtype | 'auto')[] = ['auto', 'fp32', 'fp16', 'q4', 'q4f16', 'int8', 'uint8', 'quantized', 'bnb4'];
 import { POLICY_KINDS as POLICIES, type PolicyKind } from '../split/policy';
+import { settingId } from './settingId';
+
 export { POLICIES, type PolicyKind };
+export const DTYPES: readonly (Dtype | 'auto')[] = ['auto', 'fp32', 'fp16', 'q4', 'q4f16', 'int8', 'uint8', 'quantized', 'bnb4'];
 export const PROVIDERS = ['openai-completions', 'openai-chat', 'vscode-lm', 'local', 'none'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
 
@@ -36,7 +38,7 @@ export interface SettingProblem {
 }
 
 /** Reads one setting by its key without the "splitreason." prefix; undefined when unset. */
-export type SettingGetter = (key: string) => unknown;
+export type SettingGetter = (key: SettingKey) => unknown;
 
 type Kind =
   | { type: 'string' }
@@ -48,7 +50,7 @@ type Kind =
   | { type: 'url' };
 
 /** Key (without prefix) → type and default. The order is the order of package.json. */
-export const SETTING_SPECS: Record<string, Kind & { default: unknown }> = {
+const SPECS = {
   smallModel: { type: 'string', default: 'toy' },
   device: { type: 'enum', values: DEVICES, default: 'auto' },
   dtype: { type: 'enum', values: DTYPES, default: 'auto' },
@@ -71,7 +73,10 @@ export const SETTING_SPECS: Record<string, Kind & { default: unknown }> = {
   'prices.bigInputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
   'prices.bigOutputPerMTok': { type: 'number', min: 0, max: 1_000_000, default: 0 },
   modelHubUrl: { type: 'url', default: 'https://huggingface.co' },
-};
+} satisfies Record<string, Kind & { default: unknown }>;
+
+export type SettingKey = keyof typeof SPECS;
+export const SETTING_SPECS: Record<SettingKey, Kind & { default: unknown }> = SPECS;
 
 function describeKind(k: Kind): string {
   switch (k.type) {
@@ -128,7 +133,8 @@ function check(k: Kind, v: unknown): boolean {
 export function readSettings(get: SettingGetter): { settings: Settings; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
   const v: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(SETTING_SPECS)) {
+  for (const key of Object.keys(SETTING_SPECS) as SettingKey[]) {
+    const spec = SETTING_SPECS[key];
     const raw = get(key);
     if (raw === undefined) {
       v[key] = spec.default;
@@ -136,8 +142,8 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
       v[key] = typeof raw === 'string' ? raw.trim() : raw;
     } else {
       problems.push({
-        key: `splitreason.${key}`,
-        message: `splitreason.${key} is ${JSON.stringify(raw)}; it must be ${describeKind(spec)}.`,
+        key: settingId(key),
+        message: `${settingId(key)} is ${JSON.stringify(raw)}; it must be ${describeKind(spec)}.`,
       });
       v[key] = spec.default;
     }
@@ -148,31 +154,34 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
   if (provider === 'openai-completions' || provider === 'openai-chat') {
     if (!isHttpUrl(baseUrl)) {
       problems.push({
-        key: 'splitreason.largeModel.baseUrl',
+        key: settingId('largeModel.baseUrl'),
         message:
-          `splitreason.largeModel.baseUrl is ${JSON.stringify(baseUrl)}; ` +
+          `${settingId('largeModel.baseUrl')} is ${JSON.stringify(baseUrl)}; ` +
           `the "${provider}" provider needs the API's base URL, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1".`,
       });
     }
     if (model === '') {
       problems.push({
-        key: 'splitreason.largeModel.model',
-        message: `splitreason.largeModel.model is empty; the "${provider}" provider needs the model name the API serves (e.g. "deepseek-r1-distill-qwen-32b").`,
+        key: settingId('largeModel.model'),
+        message:
+          `${settingId('largeModel.model')} is empty; ` +
+          `the "${provider}" provider needs the model name the API serves (e.g. "deepseek-r1-distill-qwen-32b").`,
       });
     }
   }
   const policy = v.policy as PolicyKind;
   if (policy === 'always' && provider === 'none') {
     problems.push({
-      key: 'splitreason.policy',
+      key: settingId('policy'),
       message:
-        'splitreason.policy is "always" (large model only) but splitreason.largeModel.provider is "none"; configure a large model or choose another policy.',
+        `${settingId('policy')} is "always" (large model only) but ${settingId('largeModel.provider')} is "none"; ` +
+        'configure a large model or choose another policy.',
     });
   }
   if ((v.smallModel as string) === '') {
     problems.push({
-      key: 'splitreason.smallModel',
-      message: 'splitreason.smallModel is empty; set "toy" (the bundled model), a catalog id or a model folder.',
+      key: settingId('smallModel'),
+      message: `${settingId('smallModel')} is empty; set "toy" (the bundled model), a catalog id or a model folder.`,
     });
   }
   const timeoutSeconds = v['budgets.timeoutSeconds'] as number;
