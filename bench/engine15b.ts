@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertCheckpoint, fusedByDefault, type ConvertDtype } from '../src/convert';
+import { convertCheckpoint, DEFAULT_SYMMETRIC, fusedByDefault, type ConvertDtype } from '../src/convert';
 import type { Provider } from '../src/engine/executionProviders';
 import { resolveModelFolder } from '../src/engine/modelFolder';
 import { measureBandwidth } from './bandwidth';
@@ -17,8 +17,8 @@ import { onnxWeights } from './onnxWeights';
 /** The converted model folder, cached beside the checkpoint (converted only when missing). */
 export async function converted15b(dtype: ConvertDtype, quantizeHead: boolean, log: (s: string) => void): Promise<string> {
   const hf = qwen15bCheckpoint(undefined, log);
-  // the converter's defaults for the dtype (fused operators for q4) name the cache, so a new default converts anew
-  const dir = `${defaultCheckpointDir()}-${dtype}${quantizeHead ? '-head4' : ''}-${fusedByDefault(dtype) || 'plain'}`;
+  // the converter's defaults for the dtype (fused operators for q4, symmetric int4) name the cache, so a new default converts anew
+  const dir = `${defaultCheckpointDir()}-${dtype}${quantizeHead ? '-head4' : ''}-${fusedByDefault(dtype) || 'plain'}${DEFAULT_SYMMETRIC ? '-sym' : ''}`;
   if (existsSync(join(dir, 'onnx'))) return dir;
   log(`converting ${hf} to ${dtype} (once; cached in ${dir})`);
   let shown = -1;

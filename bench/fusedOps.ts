@@ -17,7 +17,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertCheckpoint, FUSED_OPS, type ConvertDtype, type FusedOps } from '../src/convert';
+import { convertCheckpoint, DEFAULT_SYMMETRIC, FUSED_OPS, type ConvertDtype, type FusedOps } from '../src/convert';
 import { randomWeights, testConfig, writeSafetensors } from '../src/engine/builder';
 import { byteLevelTokenizerJson, tokenizerConfigJson } from '../src/engine/builder/tokenizerFiles';
 import { resolveModelFolder } from '../src/engine/modelFolder';
@@ -33,6 +33,9 @@ interface Variants {
 }
 
 const log = (s: string) => console.error(s);
+
+/** The converter's int4 default names the caches, so a new default converts anew. */
+const SYM = DEFAULT_SYMMETRIC ? '-sym' : '';
 
 async function convertOnce(hf: string, out: string, dtype: ConvertDtype, fused: FusedOps | false, quantizeHead: boolean): Promise<string> {
   if (existsSync(join(out, 'onnx'))) return out;
@@ -60,15 +63,15 @@ async function variantsFor(name: string, fused: FusedOps[]): Promise<Variants> {
   if (name === 'mid-fp32' || name === 'mid-q4') {
     const dtype = name === 'mid-q4' ? 'q4' : 'fp32';
     const hf = midCheckpoint();
-    const out = (kind: string) => join(tmpdir(), `splitreason-bench-mid-${dtype}-${kind}-v1`);
+    const out = (kind: string) => join(tmpdir(), `splitreason-bench-mid-${dtype}-${kind}${SYM}-v1`);
     dirs.plain = await convertOnce(hf, out('plain'), dtype, false, true);
     for (const f of fused) dirs[f] = await convertOnce(hf, out(f === 'all' ? 'fused' : f), dtype, f, true);
     return { name, dtype, dirs };
   }
   if (name === '1.5b-q4') {
-    dirs.plain = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-plain`, 'q4', false, true);
+    dirs.plain = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-plain${SYM}`, 'q4', false, true);
     for (const f of fused)
-      dirs[f] = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-${f === 'all' ? 'fused' : f}`, 'q4', f, true);
+      dirs[f] = await convertOnce(qwen15bCheckpoint(undefined, log), `${defaultCheckpointDir()}-q4-head4-${f === 'all' ? 'fused' : f}${SYM}`, 'q4', f, true);
     return { name, dtype: 'q4', dirs };
   }
   throw new Error(`unknown model '${name}': use mid-fp32, mid-q4 or 1.5b-q4`);

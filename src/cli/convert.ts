@@ -5,7 +5,8 @@ import { intArg, oneOf, UsageError } from './args';
 import { ProgressBar } from './progressBar';
 
 export const CONVERT_HELP = `usage: splitreason convert HF_DIR OUT_DIR [--dtype ${CONVERT_DTYPES.join('|')}] [--block-size ${DEFAULT_BLOCK_SIZE}]
-                           [--accuracy-level ${DEFAULT_ACCURACY_LEVEL}] [--quantize-head] [--fused ${FUSED_OPS.join('|')}|--no-fused]
+                           [--accuracy-level ${DEFAULT_ACCURACY_LEVEL}] [--asymmetric] [--quantize-head]
+                           [--fused ${FUSED_OPS.join('|')}|--no-fused]
 Reads config.json, tokenizer files and model.safetensors (or model.safetensors.index.json and its
 shards; BF16, F16 or F32) of a Qwen2 or Llama checkpoint and writes OUT_DIR (must not exist):
 config.json, tokenizer files, splitreason.json and onnx/model_<dtype>.onnx + .onnx_data
@@ -14,6 +15,8 @@ config.json, tokenizer files, splitreason.json and onnx/model_<dtype>.onnx + .on
                     embeddings and KV cache; fp16: float16 weights; fp32: float32 weights
   --block-size      int4 block length along the input dimension (a power of two ≥ 16)
   --accuracy-level  MatMulNBits compute: 4 = int8 on CPU (fast), 0 = float
+  --asymmetric      int4 with a zero point a block (fits lopsided blocks, decodes slower on CPU);
+                    the default is symmetric: no zero points
   --quantize-head   quantize the lm head too (smaller, faster; the head stays float otherwise)
   --fused           onnxruntime's fused operators (onnxruntime only): all = norms, rotary and
                     GroupQueryAttention; norms-rotary = those two, attention as MatMul/Softmax.
@@ -27,6 +30,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       dtype: { type: 'string' },
       'block-size': { type: 'string' },
       'accuracy-level': { type: 'string' },
+      asymmetric: { type: 'boolean' },
       'quantize-head': { type: 'boolean' },
       fused: { type: 'string' },
       'no-fused': { type: 'boolean' },
@@ -55,6 +59,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       dtype,
       blockSize,
       accuracyLevel,
+      symmetric: !values.asymmetric,
       quantizeHead: values['quantize-head'] ?? false,
       fused,
       signal: ac.signal,

@@ -13,7 +13,16 @@ import { onnxFileName } from '../engine/modelFolder';
 import { GraphBuilder } from '../engine/onnx/graph';
 import type { TagKind } from '../split/splitConfig';
 import { ConvertError, readCheckpoint, readTensorBytes } from './checkpoint';
-import { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, isHalf, isQuantized, type ConvertDtype } from './dtypes';
+import {
+  CONVERT_DTYPES,
+  DEFAULT_ACCURACY_LEVEL,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_SYMMETRIC,
+  fusedByDefault,
+  isHalf,
+  isQuantized,
+  type ConvertDtype,
+} from './dtypes';
 import { StreamedWeights, type WeightJob } from './streamedWeights';
 import { splitConfigFor } from './tags';
 
@@ -32,6 +41,8 @@ export interface ConvertOptions {
   blockSize?: number;
   /** MatMulNBits accuracy_level 0–4; default 4 (int8 compute on CPU). */
   accuracyLevel?: number;
+  /** int4 without zero points (each block centred on zero); false: a zero point a block. Default DEFAULT_SYMMETRIC. */
+  symmetric?: boolean;
   /** Quantize the lm head too (q4, q4f16); otherwise it keeps float weights. */
   quantizeHead?: boolean;
   /** onnxruntime's fused operators (GraphOptions.fused), or false for standard ones; default fusedByDefault(dtype). */
@@ -173,6 +184,7 @@ function checkOptions(opts: ConvertOptions) {
     ...opts,
     blockSize,
     accuracyLevel,
+    symmetric: opts.symmetric ?? DEFAULT_SYMMETRIC,
     quantizeHead: opts.quantizeHead ?? false,
     fused: opts.fused ?? fusedByDefault(opts.dtype),
     onProgress: opts.onProgress ?? (() => {}),

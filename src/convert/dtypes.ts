@@ -8,6 +8,8 @@ export type ConvertDtype = (typeof CONVERT_DTYPES)[number];
 export const DEFAULT_BLOCK_SIZE = 32;
 /** MatMulNBits' accuracy_level: 4 = int8 compute on CPU (the fast path), 0 = as the weights' type. */
 export const DEFAULT_ACCURACY_LEVEL = 4;
+/** int4 without zero points, as onnxruntime-genai's builder writes it: faster on CPU (src/convert/quantize.ts). */
+export const DEFAULT_SYMMETRIC = true;
 
 /** int4 weights in MatMulNBits (q4, q4f16). */
 export const isQuantized = (d: ConvertDtype) => d === 'q4' || d === 'q4f16';

@@ -10,6 +10,7 @@
  *   dtype: 'q4',                                 // one of CONVERT_DTYPES: q4, q4f16, fp16, fp32
  *   blockSize: 32,                               // int4 block along K
  *   accuracyLevel: 4,                            // MatMulNBits int8 compute on CPU
+ *   symmetric: true,                             // no zero points (the default; false: one a block)
  *   quantizeHead: true,                          // int4 lm head as well
  *   fused: 'norms-rotary',                       // onnxruntime's fused ops (FUSED_OPS); the q4 default; false: standard ops
  *   signal: ac.signal,
@@ -26,7 +27,7 @@
  * with its shards (BF16, F16, F32), tokenizer.json. Bad input throws a ConvertError with one sentence.
  */
 export { convertCheckpoint, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert';
-export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, fusedByDefault, type ConvertDtype } from './dtypes';
+export { CONVERT_DTYPES, DEFAULT_ACCURACY_LEVEL, DEFAULT_BLOCK_SIZE, DEFAULT_SYMMETRIC, fusedByDefault, type ConvertDtype } from './dtypes';
 export { ConvertError, ARCHITECTURES } from './checkpoint';
 export { FUSED_OPS, type FusedOps } from '../engine/builder/decoderGraph';
 export { detectTags } from './tags';

@@ -23,6 +23,8 @@ export interface StreamOptions {
   dtype: ConvertDtype;
   blockSize: number;
   accuracyLevel: number;
+  /** int4 without zero points (zero point 8), else one zero point a block */
+  symmetric: boolean;
   quantizeHead: boolean;
 }
 
@@ -92,23 +94,20 @@ export class StreamedWeights implements WeightSource {
   }
 
   private matMulNBits(g: GraphBuilder, x: string, t: SourceTensor, name: string, n: number, k: number): string {
-    const { blockSize, accuracyLevel } = this.opts;
+    const { blockSize, accuracyLevel, symmetric } = this.opts;
     const half = this.opts.dtype === 'q4f16';
     const shapes = q4Shapes(n, k, blockSize);
-    const [packed, scales, zeroPoints] = this.declare(
-      g,
-      t,
-      [
-        [`${name}_Q4`, ElemType.UINT8, shapes.packed],
-        [`${name}_scales`, half ? ElemType.FLOAT16 : ElemType.FLOAT, shapes.scales],
-        [`${name}_zp`, ElemType.UINT8, shapes.zeroPoints],
-      ],
-      (bytes) => quantizedPieces(bytes, t.dtype, n, k, blockSize, half),
-    );
+    const outputs: [string, ElemType, number[]][] = [
+      [`${name}_Q4`, ElemType.UINT8, shapes.packed],
+      [`${name}_scales`, half ? ElemType.FLOAT16 : ElemType.FLOAT, shapes.scales],
+    ];
+    // Without zero points MatMulNBits takes 8 for every block: the symmetric codes.
+    if (!symmetric) outputs.push([`${name}_zp`, ElemType.UINT8, shapes.zeroPoints]);
+    const weights = this.declare(g, t, outputs, (bytes) => quantizedPieces(bytes, t.dtype, n, k, { blockSize, half, symmetric }));
     const a = half ? this.halfOf(g, x) : x;
     const [y] = g.node(
       'MatMulNBits',
-      [a, packed, scales, zeroPoints],
+      [a, ...weights],
       { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel },
       { domain: 'com.microsoft' },
     );

@@ -87,17 +87,24 @@ export function bytesOf(a: Float32Array | Uint16Array | Uint8Array): Uint8Array 
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** MatMulNBits' three outputs a band of rows at a time (each row's blocks are quantized on their own). */
-export function* quantizedPieces(bytes: Uint8Array, dtype: string, n: number, k: number, blockSize: number, half: boolean): Generator<WeightPiece> {
+/** MatMulNBits' weights, scales and (asymmetric only) zero points, a band of rows at a time (each row's blocks are quantized on their own). */
+export function* quantizedPieces(
+  bytes: Uint8Array,
+  dtype: string,
+  n: number,
+  k: number,
+  opts: { blockSize: number; half: boolean; symmetric: boolean },
+): Generator<WeightPiece> {
+  const { blockSize, half, symmetric } = opts;
   const { blocks } = q4Shapes(n, k, blockSize);
   const scaleBytes = half ? 2 : 4;
   const band = rowsPerPiece(k, 4); // the band's float32 copy is the largest buffer
   const elem = SOURCE_SIZE[dtype];
   for (let r0 = 0; r0 < n; r0 += band) {
     const r1 = Math.min(n, r0 + band);
-    const q = quantizeQ4(decode(bytes.subarray(r0 * k * elem, r1 * k * elem), dtype), r1 - r0, k, blockSize);
+    const q = quantizeQ4(decode(bytes.subarray(r0 * k * elem, r1 * k * elem), dtype), r1 - r0, k, blockSize, symmetric);
     yield { output: 0, at: r0 * blocks * (blockSize / 2), data: q.packed };
     yield { output: 1, at: r0 * blocks * scaleBytes, data: bytesOf(half ? toHalf(q.scales) : q.scales) };
-    yield { output: 2, at: r0 * Math.ceil(blocks / 2), data: q.zeroPoints };
+    if (q.zeroPoints) yield { output: 2, at: r0 * Math.ceil(blocks / 2), data: q.zeroPoints };
   }
 }

@@ -1,7 +1,7 @@
 /** Toy-pair checkpoints and their conversions, written once per test process into a temp dir. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertCheckpoint, type ConvertDtype } from '../../src/convert';
+import { convertCheckpoint, type ConvertDtype, type ConvertOptions } from '../../src/convert';
 import type { LocalModel } from '../../src/engine';
 import { argmax } from '../../src/engine';
 import { LocalProvider } from '../../src/providers';
@@ -31,11 +31,16 @@ export function toyCheckpoint(name: Toy, store: ExportOptions['dtype'] = 'F32'):
   return dir;
 }
 
-export function convertedToy(name: Toy, dtype: ConvertDtype, store: ExportOptions['dtype'] = 'F32', quantizeHead = false): Promise<string> {
-  const key = `${name}-${store}-${dtype}${quantizeHead ? '-head4' : ''}`;
+export function convertedToy(
+  name: Toy,
+  dtype: ConvertDtype,
+  store: ExportOptions['dtype'] = 'F32',
+  opts: Pick<ConvertOptions, 'quantizeHead' | 'symmetric'> = {},
+): Promise<string> {
+  const key = `${name}-${store}-${dtype}${opts.quantizeHead ? '-head4' : ''}${opts.symmetric === false ? '-asym' : ''}`;
   let p = converted.get(key);
   if (!p) {
-    p = convertCheckpoint(toyCheckpoint(name, store), join(work, key), { dtype, quantizeHead }).then((r) => r.outDir);
+    p = convertCheckpoint(toyCheckpoint(name, store), join(work, key), { dtype, ...opts }).then((r) => r.outDir);
     converted.set(key, p);
   }
   return p;

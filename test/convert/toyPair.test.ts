@@ -78,21 +78,23 @@ function answerPositions(ids: number[], promptLength: number, open: number, clos
   return out;
 }
 
-// the extension converts with an int4 head (src/models/convertChild.ts): it must keep the top-1 too
-for (const [dtype, head] of [
-  ['q4', false],
-  ['q4', true],
-  ['q4f16', false],
-  ['fp16', false],
+// the extension converts with an int4 head (src/models/convertChild.ts): it must keep the top-1 too;
+// int4 is symmetric unless asked (no zero points), and the asymmetric form must keep it as well
+for (const [dtype, opts] of [
+  ['q4', {}],
+  ['q4', { quantizeHead: true }],
+  ['q4', { symmetric: false }],
+  ['q4f16', {}],
+  ['fp16', {}],
 ] as const) {
-  const variant = `${dtype}${head ? ' with an int4 head' : ''}`;
+  const variant = `${dtype}${'quantizeHead' in opts ? ' with an int4 head' : ''}${'symmetric' in opts ? ' with zero points' : ''}`;
   test(`${variant}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
     let agree = 0;
     let total = 0;
     const notes: string[] = [];
     for (const name of TOYS as readonly Toy[]) {
       const ref = await load(await convertedToy(name, 'fp32'));
-      const quant = await load(await convertedToy(name, dtype, 'F32', head), dtype);
+      const quant = await load(await convertedToy(name, dtype, 'F32', opts), dtype);
       const vocab = ref.config.vocab_size;
       const [open, close] = ['<bigmodel>', '</bigmodel>'].map((tag) => ref.tokenizer.encode(tag)[0]);
       let a = 0;
@@ -119,7 +121,7 @@ for (const [dtype, head] of [
       agree += a;
       total += n;
     }
-    t.diagnostic(`${dtype}${head ? ' (int4 head)' : ''}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
+    t.diagnostic(`${variant}: ${notes.join(', ')} → ${((100 * agree) / total).toFixed(2)} %`);
     assert.ok(total >= 1000, `only ${total} positions`);
     assert.ok(agree / total >= 0.99, `top-1 agreement ${agree}/${total}`);
   });

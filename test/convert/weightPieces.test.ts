@@ -70,22 +70,25 @@ test('a matrix of several bands comes out whole: as stored and transposed, float
   }
 });
 
-test('int4 weights quantized a band at a time equal the whole matrix quantized at once (float32 and float16 scales)', () => {
+test('int4 weights quantized a band at a time equal the whole matrix quantized at once (symmetric and not, float32 and float16 scales)', () => {
   const bytes = sourceBytes('F32');
-  const whole = quantizeQ4(new Float32Array(bytes.buffer), ROWS, COLS, 32);
   const blocks = Math.ceil(COLS / 32);
-  for (const half of [false, true]) {
-    const [packed, scales, zeroPoints] = assemble(quantizedPieces(bytes, 'F32', ROWS, COLS, 32, half), [
-      whole.packed.byteLength,
-      ROWS * blocks * (half ? 2 : 4),
-      whole.zeroPoints.byteLength,
-    ]);
-    assert.deepEqual(packed, whole.packed);
-    assert.deepEqual(zeroPoints, whole.zeroPoints);
-    if (!half) assert.deepEqual(new Float32Array(scales.buffer), whole.scales);
-    else {
-      const h = new Uint16Array(scales.buffer);
-      for (let i = 0; i < whole.scales.length; i += 997) assert.ok(Math.abs(halfToFloat(h[i]) - whole.scales[i]) <= whole.scales[i] * 1e-3, `scale ${i}`);
+  for (const symmetric of [true, false]) {
+    const whole = quantizeQ4(new Float32Array(bytes.buffer), ROWS, COLS, 32, symmetric);
+    assert.equal(whole.zeroPoints === undefined, symmetric, 'zero points exactly when asymmetric');
+    for (const half of [false, true]) {
+      const sizes = [whole.packed.byteLength, ROWS * blocks * (half ? 2 : 4)];
+      if (whole.zeroPoints) sizes.push(whole.zeroPoints.byteLength);
+      const [packed, scales, zeroPoints] = assemble(quantizedPieces(bytes, 'F32', ROWS, COLS, { blockSize: 32, half, symmetric }), sizes);
+      assert.deepEqual(packed, whole.packed);
+      assert.deepEqual(zeroPoints, whole.zeroPoints);
+      if (!half) assert.deepEqual(new Float32Array(scales.buffer), whole.scales);
+      else {
+        const h = new Uint16Array(scales.buffer);
+        for (let i = 0; i < whole.scales.length; i += 997) {
+          assert.ok(Math.abs(halfToFloat(h[i]) - whole.scales[i]) <= Math.abs(whole.scales[i]) * 1e-3, `scale ${i}`);
+        }
+      }
     }
   }
 });
