@@ -1,7 +1,7 @@
 /** `splitreason convert` as a user runs it: a real process, its exit codes, its stderr and the folder it writes. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../helpers/tempModel';
@@ -39,6 +39,23 @@ test('a conversion writes the model folder and plain progress lines when stderr 
   assert.deepEqual(readdirSync(join(out, 'onnx')).sort(), ['model_q4.onnx', 'model_q4.onnx_data']);
   for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'splitreason.json'])
     assert.ok(existsSync(join(out, f)), f);
+});
+
+test('int4 has no zero points unless --asymmetric asks for one a block', () => {
+  const dir = tempDir('sr-cli-');
+  const written = (flags: string[]) => {
+    const out = join(dir, flags.join('') || 'default');
+    const r = cli([toyCheckpoint('toy-big'), out, '--dtype', 'q4', ...flags]);
+    assert.equal(r.status, 0, r.stderr);
+    const onnx = join(out, 'onnx', 'model_q4.onnx');
+    // initializer names live in the graph file; the weights in the data file
+    return { zeroPoints: readFileSync(onnx).includes('_zp'), dataBytes: statSync(`${onnx}_data`).size };
+  };
+  const symmetric = written([]);
+  const asymmetric = written(['--asymmetric']);
+  assert.equal(symmetric.zeroPoints, false);
+  assert.equal(asymmetric.zeroPoints, true);
+  assert.ok(asymmetric.dataBytes > symmetric.dataBytes, `${asymmetric.dataBytes} bytes with zero points, ${symmetric.dataBytes} without`);
 });
 
 test('bad input exits 1 with its one sentence', () => {
