@@ -4,7 +4,8 @@
 # session.run loop), and the 1.5B-shaped model written, converted (int4 head) and benchmarked.
 # The conversion needs only CPUs, so it starts first, in the background, while the tests use the GPU.
 # Payload (tools/gpu/pack.sh) carried in .gpu/: node.xz, nm.tar.xz (node_modules, Linux x64 only)
-# and .gl/ (the Vulkan loader). Usage (device tool: carry .gpu and .gl): bash tools/gpu/check.sh [webgpu|cpu]
+# and .gl/ (the Vulkan loader). Usage (device tool: carry .gpu, .gl and dist, after npm run build here, so
+# that the benchmarks time the built engine process rather than tsx compiling it): bash tools/gpu/check.sh [webgpu|cpu]
 # Env: BENCH (devices for the small/mid benchmark; empty skips), B15 (1.5B dtypes; empty skips),
 # DEADLINE (seconds the whole check may take; each stage's timeout is cut to fit).
 set -u
@@ -80,6 +81,6 @@ if [ -n "$CONV" ]; then
   grep -v 'W:onnxruntime' "$OUT/bench15b.log"
   SPLITREASON_HEAVY_TESTS=1 SPLITREASON_TEST_DEVICE=$DEV timeout "$(left 90)" node scripts/test.mjs test/convert/qwen15b.test.ts > "$OUT/tests-15b-$DEV.log" 2>&1
   say "1.5B greedy test on $DEV rc=$? $(grep -E '^ℹ (pass|fail)' "$OUT/tests-15b-$DEV.log" | tr '\n' ' ')"
-  grep -E '^(engine|transformers.js):' "$OUT/tests-15b-$DEV.log"
+  grep -E '^(engine|transformers.js):|greedy tokens' "$OUT/tests-15b-$DEV.log"
 fi
 say done
