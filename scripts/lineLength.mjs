@@ -1,13 +1,14 @@
 // Fails when a line of source is longer than prettier's printWidth. Prettier keeps that width for
 // code but leaves template literals, strings, comments and regexes as long as they were written,
-// and it does not format plain .js or media/*.css at all; ESLint's max-len is deprecated and
-// cannot read CSS. Files: what git tracks or would add (untracked, not ignored) with the
-// extensions below, relative to the current directory (npm runs this at the repository root).
+// and it does not format plain .js, media/*.css or shell scripts at all; ESLint's max-len is
+// deprecated and cannot read CSS. Files: what git tracks or would add (untracked, not ignored)
+// with the extensions below, relative to the current directory (npm runs this at the repository
+// root).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const CONFIG = '.prettierrc.json';
-const PATTERNS = ['*.ts', '*.mjs', '*.js', '*.css'];
+const PATTERNS = ['*.ts', '*.mjs', '*.js', '*.css', '*.sh'];
 
 function fail(message) {
   console.error(message);

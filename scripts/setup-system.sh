@@ -4,7 +4,8 @@
 set -euo pipefail
 [ -x /usr/bin/chromium ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-  echo "setup-system: the browser tests need Chromium at /usr/bin/chromium: install the Debian package 'chromium' (sudo apt-get install chromium), then run npm test again." >&2
+  echo "setup-system: the browser tests need Chromium at /usr/bin/chromium:" \
+    "install the Debian package 'chromium' (sudo apt-get install chromium), then run npm test again." >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

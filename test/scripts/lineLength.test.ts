@@ -32,26 +32,29 @@ test("lines over prettier's printWidth in tracked and new source files each get 
       'panel.css': `${x(20)}\r\n${x(25)}\r\n`,
       'untracked.mjs': `${x(30)}`,
       'page.js': `${x(20)}\n`,
+      'check.sh': `#!/bin/sh\n${x(22)}\n`,
       // 20 code points, 40 UTF-16 units: at the limit, as an editor counts columns
       'emoji.ts': `${'😀'.repeat(20)}\n`,
       'ignored.ts': `${x(40)}\n`,
       'README.md': `${x(40)}\n`,
     },
-    ['.prettierrc.json', '.gitignore', 'tracked.ts', 'panel.css', 'page.js', 'emoji.ts', 'README.md'],
+    ['.prettierrc.json', '.gitignore', 'tracked.ts', 'panel.css', 'page.js', 'check.sh', 'emoji.ts', 'README.md'],
   );
   try {
     const r = check(dir);
     assert.equal(r.status, 1);
     assert.deepEqual(r.stderr.trim().split('\n'), [
+      'check.sh:2: 22 characters, over the limit of 20 (printWidth in .prettierrc.json); break the line.',
       'panel.css:2: 25 characters, over the limit of 20 (printWidth in .prettierrc.json); break the line.',
       'tracked.ts:2: 21 characters, over the limit of 20 (printWidth in .prettierrc.json); break the line.',
       'untracked.mjs:1: 30 characters, over the limit of 20 (printWidth in .prettierrc.json); break the line.',
-      '3 lines longer than 20 characters.',
+      '4 lines longer than 20 characters.',
     ]);
 
     writeFileSync(join(dir, 'tracked.ts'), `ok\n${x(10)}\n${x(11)}\n`);
     writeFileSync(join(dir, 'panel.css'), `${x(20)}\r\n${x(12)}\r\n${x(13)}\r\n`);
     writeFileSync(join(dir, 'untracked.mjs'), `${x(15)}\n${x(15)}\n`);
+    writeFileSync(join(dir, 'check.sh'), `#!/bin/sh\n${x(11)} \\\n  ${x(9)}\n`);
     assert.deepEqual(check(dir), { status: 0, stderr: '' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,8 @@ if [ -d .gl ] && [ "$DEV" = webgpu ]; then
   for f in .gl/*.deb; do dpkg -x "$f" /; done
   ldconfig
   if [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
-    export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+    export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+    export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
   fi
 fi
 say "node $(node -v); device $DEV; $(nvidia-smi -L 2>/dev/null | head -1); $(nproc) cores"
@@ -79,7 +80,8 @@ if [ -n "$CONV" ]; then
     say "bench 1.5b $d on $DEV rc=$?"
   done
   grep -v 'W:onnxruntime' "$OUT/bench15b.log"
-  SPLITREASON_HEAVY_TESTS=1 SPLITREASON_TEST_DEVICE=$DEV timeout "$(left 90)" node scripts/test.mjs test/convert/qwen15b.test.ts > "$OUT/tests-15b-$DEV.log" 2>&1
+  SPLITREASON_HEAVY_TESTS=1 SPLITREASON_TEST_DEVICE=$DEV timeout "$(left 90)" \
+    node scripts/test.mjs test/convert/qwen15b.test.ts > "$OUT/tests-15b-$DEV.log" 2>&1
   say "1.5B greedy test on $DEV rc=$? $(grep -E '^ℹ (pass|fail)' "$OUT/tests-15b-$DEV.log" | tr '\n' ' ')"
   grep -E '^(engine|transformers.js):|greedy tokens' "$OUT/tests-15b-$DEV.log"
 fi

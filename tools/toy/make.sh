@@ -46,7 +46,8 @@ $PY tools/toy/train.py --role small --out "$WORK/small" --exclude "$SET" --threa
   --steps "$ft_steps" --lr 1e-3 --restate-weight 3 --seed 1235 --eval-every 150 2>&1 | tee "$WORK/train-small-ft.log"
 stamp train-small-ft
 # shellcheck disable=SC2086
-$PY tools/toy/train.py --role big --out "$WORK/big-base" --exclude "$SET" --threads 2 --init-from "$WORK/small" --add-layers 2 $big_steps 2>&1 | tee "$WORK/train-big.log"
+$PY tools/toy/train.py --role big --out "$WORK/big-base" --exclude "$SET" --threads 2 \
+  --init-from "$WORK/small" --add-layers 2 $big_steps 2>&1 | tee "$WORK/train-big.log"
 stamp train-big
 # Its second phase does for the big model what the small one's did: the first phase's product
 # drills leave the +/- chain it inherited partly unlearned (tools/toy/diagnose.py: 44 of 500
