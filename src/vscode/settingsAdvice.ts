@@ -3,7 +3,7 @@
  * that does not use it (the default, `local`). Warned once per URL, with the fix as an action.
  */
 import * as vscode from 'vscode';
-import { settingId } from '../settings/settingId';
+import { SETTINGS_SECTION, settingId } from '../settings/settingId';
 import type { Log } from './log';
 import { settingsConfig } from './settings';
 
@@ -14,7 +14,8 @@ const URL_PROVIDERS = ['openai-completions', 'openai-chat'];
 export function watchUnusedBaseUrl(state: vscode.Memento, log: Log): vscode.Disposable {
   void check(state, log);
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(settingId('largeModel.provider')) || e.affectsConfiguration(settingId('largeModel.baseUrl'))) void check(state, log);
+    // every large-model setting, not only the URL: the warning stays once per URL whatever else changes
+    if (e.affectsConfiguration(`${SETTINGS_SECTION}.largeModel`)) void check(state, log);
   });
 }
 

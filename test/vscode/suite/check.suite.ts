@@ -1,4 +1,4 @@
-import { describe, it, before, afterEach } from 'mocha';
+import { describe, it, before } from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SplitReasonApi } from '../../../src/vscode/api';
 import type { CheckOutcome } from '../../../src/vscode/checkSolution';
 import type { SolveOutcome } from '../../../src/vscode/solveRunner';
-import { activateExtension, configure, testModel, waitFor } from './helpers';
+import { activateExtension, settingsPerTest, testModel, waitFor } from './helpers';
 import { smallAlone } from '../scenarios';
 
 const SOLUTION = ['Problem: Solve $2x + 3 = 11$.', '', '$2x + 3 = 11$', '$2x = 14$', 'So $x = 7$.', 'That is the answer.'].join('\n');
@@ -49,13 +49,9 @@ async function openAndCheck(content: string, language: string, arg?: object): Pr
 
 describe('Check My Solution (the CAS checker in the editor)', () => {
   let api: SplitReasonApi;
-  let restore: (() => Promise<void>) | undefined;
+  const settings = settingsPerTest();
   before(async () => {
     api = await activateExtension();
-  });
-  afterEach(async () => {
-    await restore?.();
-    restore = undefined;
   });
 
   it('puts a diagnostic with the expected value on the wrong line only and a ✓ on the verified ones', async () => {
@@ -101,7 +97,7 @@ describe('Check My Solution (the CAS checker in the editor)', () => {
   });
 
   it('"Explain this step" opens the panel and streams a hint request about that step', async () => {
-    restore = await configure(smallAlone(testModel(1), 24));
+    await settings.set(smallAlone(testModel(1), 24));
     const { doc } = await openAndCheck(SOLUTION, 'markdown');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(3, 1, 3, 2));
     const explain = actions.find((a) => a.title === 'Explain this step');

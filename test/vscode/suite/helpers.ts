@@ -1,3 +1,4 @@
+import { afterEach } from 'mocha';
 import * as vscode from 'vscode';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,27 @@ export async function configure(values: Record<string, unknown>): Promise<() => 
   return async () => {
     const c = vscode.workspace.getConfiguration('splitreason');
     for (const k of Object.keys(values)) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  };
+}
+
+/**
+ * Settings a suite's tests each set for themselves: `set` applies them (undoing the test's
+ * earlier ones first), and they are undone after every test of the suite that calls this.
+ */
+export function settingsPerTest(): { set(values: Record<string, unknown>): Promise<void>; restore(): Promise<void> } {
+  let undo: (() => Promise<void>) | undefined;
+  const restore = async () => {
+    const u = undo;
+    undo = undefined;
+    await u?.();
+  };
+  afterEach(restore);
+  return {
+    async set(values) {
+      await restore();
+      undo = await configure(values);
+    },
+    restore,
   };
 }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TraceEvent } from '../../../src/split/events';
 import { CONTROLLER_ID } from '../../../src/vscode/notebook';
 import { TRACE_MIME } from '../../../webview/protocol';
-import { activateExtension, configure, EXTENSION_ID, readLog, testModel, waitFor } from './helpers';
+import { activateExtension, EXTENSION_ID, readLog, settingsPerTest, testModel, waitFor } from './helpers';
 import { localPair } from '../scenarios';
 
 /** A Jupyter notebook (VS Code's built-in ipynb support) with these cells, shown, kernel SplitReason. */
@@ -30,10 +30,8 @@ async function runCell(doc: vscode.NotebookDocument, index: number): Promise<vsc
 const item = (cell: vscode.NotebookCell, mime: string) => cell.outputs.flatMap((o) => o.items).find((i) => i.mime === mime);
 
 describe('Notebook kernel "SplitReason"', () => {
-  let restore: (() => Promise<void>) | undefined;
+  const settings = settingsPerTest();
   afterEach(async () => {
-    await restore?.();
-    restore = undefined;
     // The executed notebook is dirty; closing it would ask to save.
     if (vscode.window.activeNotebookEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -45,7 +43,7 @@ describe('Notebook kernel "SplitReason"', () => {
       contributed.some((r) => r.mimeTypes.includes(TRACE_MIME)),
       'the renderer takes the mime type the kernel writes',
     );
-    restore = await configure(localPair(testModel(1), testModel(2), 60));
+    await settings.set(localPair(testModel(1), testModel(2), 60));
     const statsLines = (): number =>
       readLog(api.logFolder)
         .split('\n')
@@ -100,7 +98,7 @@ describe('Notebook kernel "SplitReason"', () => {
 
   it("a problem outside the bundled toy model's domain gets the domain message, not a solve", async () => {
     await activateExtension();
-    restore = await configure({ smallModel: 'toy', device: 'cpu' });
+    await settings.set({ smallModel: 'toy', device: 'cpu' });
     const doc = await notebookWith('What is 37 + 48?');
     const cell = await runCell(doc, 0);
     assert.equal(cell.executionSummary?.success, false);

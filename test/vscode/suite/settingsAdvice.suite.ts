@@ -1,19 +1,15 @@
-import { describe, it, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, configure, readLog, waitFor } from './helpers';
+import { activateExtension, readLog, settingsPerTest, waitFor } from './helpers';
 
 describe('Settings that would do nothing', () => {
-  let restore: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await restore?.();
-    restore = undefined;
-  });
+  const settings = settingsPerTest();
 
   it('a large-model base URL while the provider is "local" is warned about once, naming both settings', async () => {
     const api = await activateExtension();
     const url = `http://127.0.0.1:9/v1/unused-${Date.now()}`;
-    restore = await configure({ 'largeModel.provider': 'local', 'largeModel.baseUrl': url });
+    await settings.set({ 'largeModel.provider': 'local', 'largeModel.baseUrl': url });
     const warning = `splitreason.largeModel.baseUrl is set to ${url}, but splitreason.largeModel.provider is "local"`;
     await waitFor('the warning in the log', () => readLog(api.logFolder).includes(warning), 20_000);
     // Another change to the large-model settings with the same URL: no second warning.

@@ -1,4 +1,4 @@
-import { describe, it, before, afterEach } from 'mocha';
+import { describe, it, before } from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SplitReasonApi } from '../../../src/vscode/api';
@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModelFolder } from '../../../src/engine/builder';
-import { activateExtension, configure, readLog, testModel, waitFor } from './helpers';
+import { activateExtension, readLog, settingsPerTest, testModel, waitFor } from './helpers';
 import { bigAlways, localPair, smallAlone } from '../scenarios';
 
 const solve = (problem: string) => vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem, ifRunning: 'stop' });
@@ -21,17 +21,13 @@ const of = <T extends TraceEvent['type']>(trace: readonly TraceEvent[] | undefin
 
 describe('Solve with SplitReason (real engine worker, builder models)', () => {
   let api: SplitReasonApi;
-  let restore: (() => Promise<void>) | undefined;
+  const settings = settingsPerTest();
   before(async () => {
     api = await activateExtension();
   });
-  afterEach(async () => {
-    await restore?.();
-    restore = undefined;
-  });
 
   it('streams a solve into the panel with segments written by the local large model', async () => {
-    restore = await configure(localPair(testModel(1), testModel(2), 80));
+    await settings.set(localPair(testModel(1), testModel(2), 80));
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const trace = traceOf(api, outcome);
@@ -52,7 +48,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('Stop ends a running solve with reason "cancelled"', async () => {
-    restore = await configure(smallAlone(testModel(1, true), 100_000));
+    await settings.set(smallAlone(testModel(1, true), 100_000));
     const running = solve('Count to a million.');
     await waitFor('text in the panel', () => textShowing(api));
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), true);
@@ -65,7 +61,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('a second solve either stops the running one in the same panel or opens another panel', async () => {
-    restore = await configure(smallAlone(testModel(1, true), 100_000));
+    await settings.set(smallAlone(testModel(1, true), 100_000));
     const startSolve = (ifRunning: 'stop' | 'newPanel') =>
       vscode.commands.executeCommand<SolveOutcome>('splitreason.solve', { problem: 'Count to a million.', ifRunning });
     const textShown = () => waitFor('text in the panel', () => textShowing(api));
@@ -93,7 +89,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
       return dir;
     };
     const twice = async (dir: string): Promise<string[]> => {
-      restore = await configure({ smallModel: dir, device: 'cpu', 'largeModel.provider': 'none', policy: 'never', 'budgets.maxTokens': 40 });
+      await settings.set({ smallModel: dir, device: 'cpu', 'largeModel.provider': 'none', policy: 'never', 'budgets.maxTokens': 40 });
       const texts: string[] = [];
       for (let i = 0; i < 2; i++) {
         const outcome = await solve('What is 5 + 5?');
@@ -104,8 +100,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
             .join(''),
         );
       }
-      await restore();
-      restore = undefined;
+      await settings.restore();
       return texts;
     };
     const greedyDir = folder({ do_sample: false, temperature: 0.9 });
@@ -124,7 +119,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('refuses to start with invalid settings and says which setting and what it must be', async () => {
-    restore = await configure({ temperature: 5, 'largeModel.provider': 'openai-chat' });
+    await settings.set({ temperature: 5, 'largeModel.provider': 'openai-chat' });
     const outcome = await solve('What is 1 + 1?');
     assert.equal(outcome.status, 'invalid-settings');
     const message = outcome.status === 'invalid-settings' ? outcome.message : '';
@@ -133,7 +128,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it("vscode-lm: a chat model from VS Code's Language Model API writes the offloaded steps", async () => {
-    restore = await configure(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'echo' }, 60));
+    await settings.set(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'echo' }, 60));
     const outcome = await solve('What is 17 + 25?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const trace = traceOf(api, outcome);
@@ -155,7 +150,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
   });
 
   it('with vscode-lm and no language model available, the segment fails and the small model carries on', async () => {
-    restore = await configure(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'no-such-model' }, 30));
+    await settings.set(bigAlways(testModel(1), { 'largeModel.provider': 'vscode-lm', 'largeModel.model': 'no-such-model' }, 30));
     const outcome = await solve('What is 2 + 2?');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const failed = of(traceOf(api, outcome), 'segmentEnd').filter((e) => e.reason === 'failed');
@@ -163,7 +158,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     assert.match(failed[0].error ?? '', /no VS Code language model matches "no-such-model"/);
   });
   it('a native crash of the engine ends that process only: the solve ends with the clear error, the text stays, the host and the next solve work', async () => {
-    restore = await configure(smallAlone(testModel(1, true), 100_000));
+    await settings.set(smallAlone(testModel(1, true), 100_000));
     const running = solve('Count to a million.');
     await waitFor('text in the panel', () => textShowing(api));
     const pids = await api.enginePids();
@@ -183,7 +178,7 @@ describe('Solve with SplitReason (real engine worker, builder models)', () => {
     );
     // the extension host is alive: another command of the extension runs
     assert.equal(await vscode.commands.executeCommand('splitreason.stop'), false);
-    restore = await configure(smallAlone(testModel(1, true), 20));
+    await settings.set(smallAlone(testModel(1, true), 20));
     const again = await solve('Count to ten.');
     assert.equal(again.status === 'done' && again.reason, 'max-tokens', JSON.stringify(again));
     assert.ok(of(traceOf(api, again), 'text').length > 0);
