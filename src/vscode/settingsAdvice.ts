@@ -23,7 +23,12 @@ async function check(state: vscode.Memento, log: Log): Promise<void> {
   const config = settingsConfig();
   const provider = config.get<string>('largeModel.provider') ?? 'local';
   const baseUrl = (config.get<string>('largeModel.baseUrl') ?? '').trim();
-  if (!baseUrl || URL_PROVIDERS.includes(provider) || state.get(WARNED_KEY) === baseUrl) return;
+  if (!baseUrl || URL_PROVIDERS.includes(provider)) return;
+  if (state.get(WARNED_KEY) === baseUrl) {
+    // no second notification for a URL, but a line in the log, so each check stays visible
+    log.info(`${settingId('largeModel.baseUrl')} ${baseUrl} is still unused by provider "${provider}" (warned about before)`);
+    return;
+  }
   await state.update(WARNED_KEY, baseUrl);
   const message =
     `${settingId('largeModel.baseUrl')} is set to ${baseUrl}, but ${settingId('largeModel.provider')} is "${provider}", which does not use a URL: ` +

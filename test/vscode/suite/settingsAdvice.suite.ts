@@ -14,7 +14,8 @@ describe('Settings that would do nothing', () => {
     await waitFor('the warning in the log', () => readLog(api.logFolder).includes(warning), 20_000);
     // Another change to the large-model settings with the same URL: no second warning.
     await vscode.workspace.getConfiguration('splitreason').update('largeModel.model', 'other', vscode.ConfigurationTarget.Global);
-    await new Promise((r) => setTimeout(r, 1000));
+    // the advice looked again (its log line says so) and stayed quiet
+    await waitFor('the second check', () => readLog(api.logFolder).includes(`${url} is still unused by provider "local"`), 20_000);
     await vscode.workspace.getConfiguration('splitreason').update('largeModel.model', undefined, vscode.ConfigurationTarget.Global);
     assert.equal(readLog(api.logFolder).split(warning).length - 1, 1, 'warned once');
   });
