@@ -13,6 +13,8 @@ export { POLICIES, type PolicyKind };
 export const DTYPES: readonly (Dtype | 'auto')[] = ['auto', 'fp32', 'fp16', 'q4', 'q4f16', 'int8', 'uint8', 'quantized', 'bnb4'];
 export const PROVIDERS = ['openai-completions', 'openai-chat', 'vscode-lm', 'local', 'none'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
+/** The providers that call an HTTP API at `largeModel.baseUrl`; the others ignore it. */
+export const URL_PROVIDERS: readonly ProviderKind[] = ['openai-completions', 'openai-chat'];
 
 export interface Settings {
   /** 'toy' (the bundled pair), a catalog id, or a model folder. */
@@ -151,7 +153,7 @@ export function readSettings(get: SettingGetter): { settings: Settings; problems
   const provider = v['largeModel.provider'] as ProviderKind;
   const baseUrl = v['largeModel.baseUrl'] as string;
   const model = v['largeModel.model'] as string;
-  if (provider === 'openai-completions' || provider === 'openai-chat') {
+  if (URL_PROVIDERS.includes(provider)) {
     if (!isHttpUrl(baseUrl)) {
       problems.push({
         key: settingId('largeModel.baseUrl'),

@@ -1,6 +1,6 @@
 /** "SplitReason: Configure Large Model": choose a provider and fill in what it needs. */
 import * as vscode from 'vscode';
-import { PROVIDERS, type ProviderKind } from '../settings/schema';
+import { PROVIDERS, URL_PROVIDERS, type ProviderKind } from '../settings/schema';
 import { settingsConfig } from './settings';
 
 const LABELS: Record<ProviderKind, string> = {
@@ -20,7 +20,7 @@ export async function configureLargeModelCommand(): Promise<void> {
   );
   if (!pick) return;
   const provider = pick.label as ProviderKind;
-  if (provider === 'openai-completions' || provider === 'openai-chat') {
+  if (URL_PROVIDERS.includes(provider)) {
     const baseUrl = await vscode.window.showInputBox({
       title: 'Base URL of the API',
       value: config.get<string>('largeModel.baseUrl') || 'http://127.0.0.1:8000/v1',

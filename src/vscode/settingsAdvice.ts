@@ -3,13 +3,12 @@
  * that does not use it (the default, `local`). Warned once per URL, with the fix as an action.
  */
 import * as vscode from 'vscode';
+import { URL_PROVIDERS, type ProviderKind } from '../settings/schema';
 import { SETTINGS_SECTION, settingId } from '../settings/settingId';
 import type { Log } from './log';
 import { settingsConfig } from './settings';
 
 const WARNED_KEY = 'splitreason.warnedUnusedBaseUrl';
-/** The providers that read the large model's base URL. */
-const URL_PROVIDERS = ['openai-completions', 'openai-chat'];
 
 export function watchUnusedBaseUrl(state: vscode.Memento, log: Log): vscode.Disposable {
   void check(state, log);
@@ -21,7 +20,7 @@ export function watchUnusedBaseUrl(state: vscode.Memento, log: Log): vscode.Disp
 
 async function check(state: vscode.Memento, log: Log): Promise<void> {
   const config = settingsConfig();
-  const provider = config.get<string>('largeModel.provider') ?? 'local';
+  const provider = config.get<ProviderKind>('largeModel.provider') ?? 'local';
   const baseUrl = (config.get<string>('largeModel.baseUrl') ?? '').trim();
   if (!baseUrl || URL_PROVIDERS.includes(provider)) return;
   if (state.get(WARNED_KEY) === baseUrl) {
