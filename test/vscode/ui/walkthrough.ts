@@ -142,12 +142,17 @@ export const walkthroughTest: UiTest = {
       await clickStepButton(page, id, command);
       await checked(page, id);
       const quickInput = page.locator('.quick-input-widget');
-      // Escape sent to the page rather than the quick input would take the walkthrough back to the welcome page
-      if (await quickInput.isVisible())
+      // Both commands open a quick pick, which can show after the step is checked off (CI once
+      // saw it appear just after a look that found none, and stay): wait for it, then close it.
+      await quickInput.waitFor({ state: 'visible', timeout: 20_000 });
+      for (let i = 0; i < 3 && (await quickInput.isVisible()); i++) {
+        // Escape sent to the page rather than the quick input would take the walkthrough back to the welcome page
         await quickInput
           .locator('input')
           .press('Escape', { timeout: 5_000 })
           .catch(() => undefined);
+        await quickInput.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+      }
       await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
     }
 
