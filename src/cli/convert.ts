@@ -6,6 +6,7 @@ import { ProgressBar } from './progressBar';
 
 export const CONVERT_HELP = `usage: splitreason convert HF_DIR OUT_DIR [--dtype ${CONVERT_DTYPES.join('|')}] [--block-size ${DEFAULT_BLOCK_SIZE}]
                            [--accuracy-level ${DEFAULT_ACCURACY_LEVEL}] [--asymmetric] [--quantize-head]
+                           [--quantize-embedding]
                            [--fused ${FUSED_OPS.join('|')}|--no-fused]
 Reads config.json, tokenizer files and model.safetensors (or model.safetensors.index.json and its
 shards; BF16, F16 or F32) of a Qwen2 or Llama checkpoint and writes OUT_DIR (must not exist):
@@ -18,6 +19,9 @@ config.json, tokenizer files, splitreason.json and onnx/model_<dtype>.onnx + .on
   --asymmetric      int4 with a zero point a block (fits lopsided blocks, decodes slower on CPU);
                     the default is symmetric: no zero points
   --quantize-head   quantize the lm head too (smaller, faster; the head stays float otherwise)
+  --quantize-embedding
+                    store the embedding table as int4 blocks too (a smaller file; a tied head
+                    shares it); it stays float otherwise
   --fused           onnxruntime's fused operators (onnxruntime only): all = norms, rotary and
                     GroupQueryAttention; norms-rotary = those two, attention as MatMul/Softmax.
                     --no-fused: standard ONNX operators. Default: ${CONVERT_DTYPES.map((d) => `${d} ${fusedByDefault(d) || 'no-fused'}`).join(', ')}`;
@@ -32,6 +36,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       'accuracy-level': { type: 'string' },
       asymmetric: { type: 'boolean' },
       'quantize-head': { type: 'boolean' },
+      'quantize-embedding': { type: 'boolean' },
       fused: { type: 'string' },
       'no-fused': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -61,6 +66,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       accuracyLevel,
       symmetric: !values.asymmetric,
       quantizeHead: values['quantize-head'] ?? false,
+      quantizeEmbedding: values['quantize-embedding'] ?? false,
       fused,
       signal: ac.signal,
       onProgress: (p) => p.stage === 'weights' && bar.update({ done: p.tensorsDone, total: p.tensorsTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),

@@ -45,6 +45,11 @@ export interface ConvertOptions {
   symmetric?: boolean;
   /** Quantize the lm head too (q4, q4f16); otherwise it keeps float weights. */
   quantizeHead?: boolean;
+  /**
+   * Store the embedding table as int4 blocks too (q4, q4f16; GatherBlockQuantized), and a tied
+   * head shares it; needs hidden_size to be a multiple of blockSize. Otherwise it keeps float weights.
+   */
+  quantizeEmbedding?: boolean;
   /** onnxruntime's fused operators (GraphOptions.fused), or false for standard ones; default fusedByDefault(dtype). */
   fused?: FusedOps | false;
   onProgress?: (p: ConvertProgress) => void;
@@ -72,6 +77,12 @@ export async function convertCheckpoint(hfDir: string, outDir: string, opts: Con
   const tokenizerFile = join(hfDir, 'tokenizer.json');
   if (!existsSync(tokenizerFile)) throw new ConvertError(`${hfDir} has no tokenizer.json; the model folder needs the checkpoint's tokenizer.`);
   const split = splitConfigFor(hfDir, tokenizerFile);
+  const hidden = ckpt.config.hidden_size;
+  if (o.quantizeEmbedding && isQuantized(o.dtype) && hidden % o.blockSize !== 0)
+    throw new ConvertError(
+      `an int4 embedding needs hidden_size (${hidden}) to be a multiple of the block size (${o.blockSize}); ` +
+        'use a block size that divides it, or keep the embedding float.',
+    );
 
   // Plan: the whole graph, every weight an external initializer with a job to fill it.
   const config = { ...ckpt.config, tie_word_embeddings: ckpt.config.tie_word_embeddings ?? !ckpt.tensors.has('lm_head.weight') };
@@ -186,6 +197,7 @@ function checkOptions(opts: ConvertOptions) {
     accuracyLevel,
     symmetric: opts.symmetric ?? DEFAULT_SYMMETRIC,
     quantizeHead: opts.quantizeHead ?? false,
+    quantizeEmbedding: opts.quantizeEmbedding ?? false,
     fused: opts.fused ?? fusedByDefault(opts.dtype),
     onProgress: opts.onProgress ?? (() => {}),
   };

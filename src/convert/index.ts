@@ -12,6 +12,7 @@
  *   accuracyLevel: 4,                            // MatMulNBits int8 compute on CPU
  *   symmetric: true,                             // no zero points (the default; false: one a block)
  *   quantizeHead: true,                          // int4 lm head as well
+ *   quantizeEmbedding: false,                    // true: int4 embedding table (GatherBlockQuantized)
  *   fused: 'norms-rotary',                       // onnxruntime's fused ops (FUSED_OPS); the q4 default; false: standard ops
  *   signal: ac.signal,
  *   onProgress: (p) => console.error(`${p.stage} ${p.tensorsDone}/${p.tensorsTotal} tensors, ${p.bytesDone}/${p.bytesTotal} bytes`),

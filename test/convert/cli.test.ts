@@ -64,3 +64,32 @@ test('bad input exits 1 with its one sentence', () => {
   assert.match(r.stderr, /^splitreason convert: \S+nothing-here is not a folder; pass a Hugging Face checkpoint folder/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
+
+test('--quantize-embedding stores the table as int4 blocks, and a tied head reads the same bytes', () => {
+  const dir = tempDir('sr-cli-');
+  // toy-small ties its head to the embedding table
+  const written = (flags: string[]) => {
+    const out = join(dir, flags.join('') || 'default');
+    const r = cli([toyCheckpoint('toy-small'), out, '--dtype', 'q4', ...flags]);
+    assert.equal(r.status, 0, r.stderr);
+    const onnx = join(out, 'onnx', 'model_q4.onnx');
+    const graph = readFileSync(onnx);
+    return {
+      gathers: graph.includes('GatherBlockQuantized'),
+      headCopy: graph.includes('lm_head.weight_Q4'),
+      tableQ4: graph.includes('model.embed_tokens.weight_Q4'),
+      dataBytes: statSync(`${onnx}_data`).size,
+    };
+  };
+  const floatTable = written(['--quantize-head']);
+  const int4Table = written(['--quantize-head', '--quantize-embedding']);
+  assert.deepEqual([floatTable.gathers, floatTable.headCopy, floatTable.tableQ4], [false, true, false]);
+  assert.deepEqual([int4Table.gathers, int4Table.headCopy, int4Table.tableQ4], [true, false, true]);
+  // the float table is gone and the head's int4 copy with it
+  assert.ok(int4Table.dataBytes < floatTable.dataBytes * 0.75, `${int4Table.dataBytes} bytes against ${floatTable.dataBytes}`);
+
+  const r = cli([toyCheckpoint('toy-small'), join(dir, 'wide-block'), '--quantize-embedding', '--block-size', '256']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /an int4 embedding needs hidden_size \(128\) to be a multiple of the block size \(256\)/);
+  assert.ok(!existsSync(join(dir, 'wide-block')));
+});

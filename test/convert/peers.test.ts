@@ -1,7 +1,7 @@
 /**
  * Converted folders in both runtimes: the engine (LocalModel) and transformers.js load the q4
- * folder and produce the same greedy tokens; a Llama-family checkpoint (no q/k/v biases)
- * converts to the logits of the builder's own graph.
+ * folders (float or int4 embedding table) and produce the same greedy tokens; a Llama-family
+ * checkpoint (no q/k/v biases) converts to the logits of the builder's own graph.
  */
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -33,15 +33,21 @@ async function engineGreedy(model: LocalModel, prompt: number[], n: number): Pro
   return out;
 }
 
-test('a q4 conversion loads in the engine and in transformers.js, and both decode the same greedy tokens', async () => {
-  const dir = await convertedToy('toy-small', 'q4');
-  const model = await loadTestModel(dir, { dtype: 'q4' });
-  open.push(model);
-  const prompt = fixture('toy-small').greedy[0].promptIds;
-  const peerTokens = await peerGreedy(dir, 'q4', prompt, 40);
-  assert.equal(peerTokens.length, 40);
-  assert.deepEqual(await engineGreedy(model, prompt, 40), peerTokens);
-});
+// toy-small ties its head: with an int4 table, GatherBlockQuantized and the head's MatMulNBits share it
+for (const [variant, opts] of [
+  ['a q4 conversion', {}],
+  ['a q4 conversion with an int4 embedding table and head', { quantizeEmbedding: true, quantizeHead: true }],
+] as const) {
+  test(`${variant} loads in the engine and in transformers.js, and both decode the same greedy tokens`, async () => {
+    const dir = await convertedToy('toy-small', 'q4', 'F32', opts);
+    const model = await loadTestModel(dir, { dtype: 'q4' });
+    open.push(model);
+    const prompt = fixture('toy-small').greedy[0].promptIds;
+    const peerTokens = await peerGreedy(dir, 'q4', prompt, 40);
+    assert.equal(peerTokens.length, 40);
+    assert.deepEqual(await engineGreedy(model, prompt, 40), peerTokens);
+  });
+}
 
 test("a Llama checkpoint (model_type llama, no biases, untied head) converts to the builder graph's logits", async () => {
   const built = tempModel({ seed: 5, config: { model_type: 'llama', num_hidden_layers: 2 }, qkvBias: false });

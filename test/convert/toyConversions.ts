@@ -35,9 +35,10 @@ export function convertedToy(
   name: Toy,
   dtype: ConvertDtype,
   store: ExportOptions['dtype'] = 'F32',
-  opts: Pick<ConvertOptions, 'quantizeHead' | 'symmetric'> = {},
+  opts: Pick<ConvertOptions, 'quantizeHead' | 'quantizeEmbedding' | 'symmetric'> = {},
 ): Promise<string> {
-  const key = `${name}-${store}-${dtype}${opts.quantizeHead ? '-head4' : ''}${opts.symmetric === false ? '-asym' : ''}`;
+  const int4 = `${opts.quantizeHead ? '-head4' : ''}${opts.quantizeEmbedding ? '-embed4' : ''}`;
+  const key = `${name}-${store}-${dtype}${int4}${opts.symmetric === false ? '-asym' : ''}`;
   let p = converted.get(key);
   if (!p) {
     p = convertCheckpoint(toyCheckpoint(name, store), join(work, key), { dtype, ...opts }).then((r) => r.outDir);

@@ -79,15 +79,19 @@ function answerPositions(ids: number[], promptLength: number, open: number, clos
 }
 
 // the extension converts with an int4 head (src/models/convertChild.ts): it must keep the top-1 too;
-// int4 is symmetric unless asked (no zero points), and the asymmetric form must keep it as well
+// int4 is symmetric unless asked (no zero points), and the asymmetric form must keep it as well;
+// an int4 embedding table (toy-small's head is tied, so it shares the table)
 for (const [dtype, opts] of [
   ['q4', {}],
   ['q4', { quantizeHead: true }],
   ['q4', { symmetric: false }],
+  ['q4', { quantizeHead: true, quantizeEmbedding: true }],
   ['q4f16', {}],
+  ['q4f16', { quantizeHead: true, quantizeEmbedding: true }],
   ['fp16', {}],
 ] as const) {
-  const variant = `${dtype}${'quantizeHead' in opts ? ' with an int4 head' : ''}${'symmetric' in opts ? ' with zero points' : ''}`;
+  const int4 = ['quantizeEmbedding' in opts && 'embedding', 'quantizeHead' in opts && 'head'].filter(Boolean).join(' and ');
+  const variant = `${dtype}${int4 ? ` with an int4 ${int4}` : ''}${'symmetric' in opts ? ' with zero points' : ''}`;
   test(`${variant}: top-1 agreement with fp32 ≥ 99 % over ≥ 1,000 answer positions of toy evaluation traces`, async (t) => {
     let agree = 0;
     let total = 0;
