@@ -90,6 +90,8 @@ export function onnxWeights(file: string): OnnxWeights {
     const sizes = new Map<string, number>();
     const ops: Record<string, number> = {};
     const gatheredNames = new Set<string>();
+    // a table a tied head also reads (an int4 table reshaped for MatMulNBits) is read every token
+    const readWhole = new Set<string>();
     r.fields(graph[0], graph[1], (f, w, s, e) => {
       if (w !== 2) return;
       if (f === 1) {
@@ -108,6 +110,7 @@ export function onnxWeights(file: string): OnnxWeights {
         if (GATHERS.has(op) && inputs[0]) gatheredNames.add(inputs[0]);
         // GatherBlockQuantized also reads its scales (and zero points) a row at a time
         if (op === 'GatherBlockQuantized') for (const i of inputs.slice(2)) if (i) gatheredNames.add(i);
+        if (!GATHERS.has(op)) for (const i of inputs) readWhole.add(i);
       } else if (f === 5) {
         // TensorProto: name 8, raw_data 9, external_data 13 (key/value), typed data 4–7, 10, 11
         let name = '';
@@ -126,7 +129,7 @@ export function onnxWeights(file: string): OnnxWeights {
     let totalBytes = 0;
     for (const b of sizes.values()) totalBytes += b;
     const gathered: Record<string, number> = {};
-    for (const n of gatheredNames) if (sizes.has(n)) gathered[n] = sizes.get(n)!;
+    for (const n of gatheredNames) if (sizes.has(n) && !readWhole.has(n)) gathered[n] = sizes.get(n)!;
     const perTokenBytes = totalBytes - Object.values(gathered).reduce((a, b) => a + b, 0);
     return { totalBytes, perTokenBytes, gathered, ops };
   } finally {
