@@ -2,7 +2,7 @@
  * Where decoding time goes, by operator: onnxruntime's own profiler over a few decode steps of a
  * model folder (same threads and options as the bench's bare loop), summed per op type.
  *
- *   node --import tsx bench/opProfile.ts MODEL_DIR [dtype] [threads] [steps]
+ *   node --import tsx bench/opProfile.ts MODEL_DIR [dtype] [threads] [steps] [context]
  */
 import * as ort from 'onnxruntime-node';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -67,12 +67,12 @@ export async function profileDecode(dir: string, dtype: Dtype, threads: number, 
 }
 
 if (require.main === module) {
-  const [dir, dtype = 'q4', threads = '2', steps = '16'] = process.argv.slice(2);
+  const [dir, dtype = 'q4', threads = '2', steps = '16', context = '128'] = process.argv.slice(2);
   if (!dir) {
-    console.error('usage: node --import tsx bench/opProfile.ts MODEL_DIR [dtype] [threads] [steps]');
+    console.error('usage: node --import tsx bench/opProfile.ts MODEL_DIR [dtype] [threads] [steps] [context]');
     process.exit(2);
   }
-  profileDecode(dir, dtype as Dtype, Number(threads), Number(steps)).then(console.log, (e) => {
+  profileDecode(dir, dtype as Dtype, Number(threads), Number(steps), Number(context)).then(console.log, (e) => {
     console.error(e);
     process.exit(1);
   });
