@@ -20,7 +20,14 @@ export const TEST_DEVICE: Provider = fromEnv();
 
 export async function loadTestModel(dir: string, opts: Omit<LoadOptions, 'device'> = {}): Promise<LocalModel> {
   const log: string[] = [];
-  const model = await LocalModel.load(dir, { ...opts, device: TEST_DEVICE, log: (l) => log.push(l) });
+  const model = await LocalModel.load(dir, {
+    ...opts,
+    device: TEST_DEVICE,
+    log: (l) => {
+      log.push(l);
+      opts.log?.(l);
+    },
+  });
   if (model.device !== TEST_DEVICE) {
     await model.dispose();
     throw new Error(`asked for ${TEST_DEVICE}, the model loaded on ${model.device}:\n${log.join('\n')}`);

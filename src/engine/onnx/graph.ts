@@ -78,23 +78,23 @@ export class GraphBuilder {
 
   initializer(name: string, t: TensorData): string {
     this.names.add(name);
+    const ext = this.external;
+    if (!ext || t.raw.length < ext.minBytes) {
+      this.initializers.push(tensorProto(name, t));
+      return name;
+    }
     const m = new Message().string(8, name).int(2, t.type);
     for (const d of t.dims) m.int(1, d);
-    const ext = this.external;
-    if (ext && t.raw.length >= ext.minBytes) {
-      // ORT memory-maps external data; aligned offsets keep that cheap.
-      const pad = (64 - (ext.offset % 64)) % 64;
-      if (pad) ext.parts.push(new Uint8Array(pad));
-      ext.offset += pad;
-      m.message(13, new Message().string(1, 'location').string(2, ext.file));
-      m.message(13, new Message().string(1, 'offset').string(2, String(ext.offset)));
-      m.message(13, new Message().string(1, 'length').string(2, String(t.raw.length)));
-      m.int(14, 1);
-      ext.parts.push(t.raw);
-      ext.offset += t.raw.length;
-    } else {
-      m.bytes(9, t.raw);
-    }
+    // ORT memory-maps external data; aligned offsets keep that cheap.
+    const pad = (64 - (ext.offset % 64)) % 64;
+    if (pad) ext.parts.push(new Uint8Array(pad));
+    ext.offset += pad;
+    m.message(13, new Message().string(1, 'location').string(2, ext.file));
+    m.message(13, new Message().string(1, 'offset').string(2, String(ext.offset)));
+    m.message(13, new Message().string(1, 'length').string(2, String(t.raw.length)));
+    m.int(14, 1);
+    ext.parts.push(t.raw);
+    ext.offset += t.raw.length;
     this.initializers.push(m);
     return name;
   }
@@ -166,7 +166,15 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, type: ElemType, dims: Dim[]): Message {
+/** A TensorProto holding its bytes inline. */
+export function tensorProto(name: string, t: TensorData): Message {
+  const m = new Message().string(8, name).int(2, t.type);
+  for (const d of t.dims) m.int(1, d);
+  return m.bytes(9, t.raw);
+}
+
+/** A ValueInfoProto: a graph input's or output's name, element type and dims (symbolic ones by name). */
+export function valueInfo(name: string, type: ElemType, dims: Dim[]): Message {
   const shape = new Message();
   for (const d of dims) shape.message(1, typeof d === 'number' ? new Message().int(1, d) : new Message().string(2, d));
   const tensorType = new Message().int(1, type).message(2, shape);

@@ -34,6 +34,11 @@ export class Message {
     return this.bytes(field, new TextEncoder().encode(value));
   }
 
+  /** Fields already encoded (copied unchanged from another message). */
+  raw(bytes: Uint8Array): this {
+    return this.push(bytes);
+  }
+
   message(field: number, value: Message): this {
     this.tag(field, 2).push(varint(value.length));
     for (const c of value.chunks) this.push(c);

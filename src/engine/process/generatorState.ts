@@ -10,12 +10,6 @@ import type { KvCache } from './kvCache';
 import type { AppendResult, GeneratorOptions, NextResult, ProbeResult } from './protocol';
 import type { DecoderSession } from './session';
 
-/**
- * Logits of positions before the last one cost a [n × vocab] head for nothing when only the
- * last is wanted; past this size the prefill runs in two parts and skips that head.
- */
-const SKIP_HEAD_MIN_FLOATS = 1 << 20;
-
 export class GeneratorState {
   /** logits after the last cached token; undefined right after a rewind */
   private last?: Float32Array;
@@ -144,17 +138,11 @@ export class GeneratorState {
 
   /** Runs `ids` after the cache (replaying a rewound GPU cache first); keeps the last logits. */
   private async run(ids: number[], all: boolean): Promise<Float32Array | undefined> {
-    const vocab = this.session.load.vocabSize;
     const pending = this.cache.pendingReplay(this.tokens);
-    if (pending.length) await this.session.step(this.cache, pending, false);
-    if (!all && (ids.length - 1) * vocab >= SKIP_HEAD_MIN_FLOATS) {
-      await this.session.step(this.cache, ids.slice(0, -1), false);
-      this.tokens.push(...ids.slice(0, -1));
-      ids = ids.slice(-1);
-    }
-    const logits = (await this.session.step(this.cache, ids))!;
+    if (pending.length) await this.session.step(this.cache, pending, 'none');
+    const logits = (await this.session.step(this.cache, ids, all ? 'all' : 'last'))!;
     this.tokens.push(...ids);
-    this.last = logits.subarray(logits.length - vocab);
+    this.last = all ? logits.subarray(logits.length - this.session.load.vocabSize) : logits;
     return all ? logits : undefined;
   }
 }

@@ -52,6 +52,8 @@ export interface LoadResult {
   hasPositionIds: boolean;
   /** where the cache lives between steps: host memory, or the GPU (rewind then replays tokens) */
   kvLocation: 'cpu' | 'gpu-buffer';
+  /** the head computes only the logits a run returns (onnx/logitsFrom.ts); false: every position's */
+  slicedHead: boolean;
   log: string[];
 }
 

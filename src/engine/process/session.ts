@@ -3,8 +3,12 @@
  * inputs and outputs against config.json, and the forward step every generator uses.
  */
 import * as ort from 'onnxruntime-node';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { planProviders } from '../executionProviders';
+import { LOGITS_FROM, withLogitsFrom } from '../onnx/logitsFrom';
 import { halfArrayToFloat } from '../tensorMath';
+import type { LogitsMode } from '../types';
 import type { KvCache, KvType, RewindStrategy } from './kvCache';
 import type { LoadRequest, LoadResult } from './protocol';
 
@@ -23,6 +27,15 @@ const KEEPS_CACHE_ON_DEVICE = new Set<string>(['webgpu']);
 const BOUND_PREFILL_CHUNK = 128;
 const bindOutputsEverywhere = () => process.env.SPLITREASON_BIND_OUTPUTS === '1';
 
+/**
+ * Graph files up to this size are read and loaded with the head sliced (onnx/logitsFrom.ts); a
+ * larger one holds its weights inline, and a second copy of them in memory would cost more than
+ * the head saves, so it loads as it is.
+ */
+const SLICED_HEAD_MAX_FILE = 256 << 20;
+/** Without a sliced head, a prefill wanting only the last logits runs in two parts past this many logits floats, so the rest are never copied out. */
+const SPLIT_PREFILL_MIN_FLOATS = 1 << 20;
+
 export class DecoderSession {
   /** the attention mask is all ones (one sequence, no padding): every step feeds a view of this */
   private ones?: BigInt64Array;
@@ -38,15 +51,17 @@ export class DecoderSession {
   static async create(req: LoadRequest): Promise<DecoderSession> {
     const plan = planProviders(req.device, undefined, req.failedSelfTest);
     const log = plan.skipped.map((s) => `skipped ${s.provider}: ${s.reason}`);
+    const sliced = slicedHeadGraph(req.onnxFile, log);
     let lastError: Error | undefined;
     for (const provider of plan.order) {
       try {
         const onDevice = KEEPS_CACHE_ON_DEVICE.has(provider);
         const bound = onDevice || bindOutputsEverywhere();
-        const session = await createSession(req, provider, bound);
+        const session = await createSession(req, provider, bound, sliced, log);
         const { kvType, hasPositionIds } = checkGraph(session, req);
         const kvLocation = onDevice ? 'gpu-buffer' : 'cpu';
-        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, kvLocation, log }, req, bound);
+        const slicedHead = session.inputNames.includes(LOGITS_FROM);
+        return new DecoderSession(session, { device: provider, kvType, hasPositionIds, kvLocation, slicedHead, log }, req, bound);
       } catch (e) {
         lastError = e as Error;
         if (e instanceof GraphMismatch) throw e;
@@ -59,16 +74,21 @@ export class DecoderSession {
   }
 
   /**
-   * Runs `ids` after the cache and advances it. Returns float32 logits [ids.length * vocab],
-   * or undefined with `withLogits` false: onnxruntime then skips the head entirely.
+   * Runs `ids` after the cache and advances it. Returns float32 logits: [ids.length × vocab] for
+   * 'all', [vocab] for 'last', none for 'none'. With a sliced head the run computes only the rows
+   * asked for; without one it computes every row, and copies out only those asked for.
    */
-  async step(cache: KvCache, ids: number[], withLogits = true): Promise<Float32Array | undefined> {
-    if (this.boundOutputs && !withLogits && ids.length > BOUND_PREFILL_CHUNK) {
-      for (let at = 0; at < ids.length; at += BOUND_PREFILL_CHUNK) await this.step(cache, ids.slice(at, at + BOUND_PREFILL_CHUNK), false);
+  async step(cache: KvCache, ids: number[], logits: LogitsMode): Promise<Float32Array | undefined> {
+    const n = ids.length;
+    if (this.boundOutputs && logits === 'none' && n > BOUND_PREFILL_CHUNK) {
+      for (let at = 0; at < n; at += BOUND_PREFILL_CHUNK) await this.step(cache, ids.slice(at, at + BOUND_PREFILL_CHUNK), 'none');
       return undefined;
     }
+    if (!this.info.slicedHead && logits === 'last' && (n - 1) * this.load.vocabSize >= SPLIT_PREFILL_MIN_FLOATS) {
+      await this.step(cache, ids.slice(0, -1), 'none');
+      return this.step(cache, ids.slice(-1), 'last');
+    }
     const past = cache.length;
-    const n = ids.length;
     if (past + n > this.load.maxPositions)
       throw new Error(`sequence of ${past + n} tokens exceeds the model's max_position_embeddings (${this.load.maxPositions})`);
     this.ones ??= new BigInt64Array(this.load.maxPositions).fill(1n);
@@ -81,12 +101,15 @@ export class DecoderSession {
       for (let i = 0; i < n; i++) pos[i] = BigInt(past + i);
       feeds.position_ids = new ort.Tensor('int64', pos, [1, n]);
     }
+    if (this.info.slicedHead) feeds[LOGITS_FROM] = new ort.Tensor('int64', BigInt64Array.of(logits === 'all' ? 0n : BigInt(n - 1)), [1]);
     cache.feeds(feeds);
-    const out = withLogits || this.boundOutputs ? await this.session.run(feeds) : await this.session.run(feeds, this.presentNames);
+    const fetchLogits = logits !== 'none';
+    const out = fetchLogits || this.boundOutputs ? await this.session.run(feeds) : await this.session.run(feeds, this.presentNames);
     cache.update(out);
-    if (!withLogits) return undefined;
-    const logits = out.logits as ort.Tensor;
-    return logits.type === 'float16' ? halfArrayToFloat(logits.data as Uint16Array) : (logits.data as Float32Array);
+    if (!fetchLogits) return undefined;
+    const tensor = out.logits as ort.Tensor;
+    const data = tensor.type === 'float16' ? halfArrayToFloat(tensor.data as Uint16Array) : (tensor.data as Float32Array);
+    return logits === 'last' ? data.subarray(data.length - this.load.vocabSize) : data;
   }
 
   /**
@@ -106,7 +129,24 @@ export class DecoderSession {
   }
 }
 
-async function createSession(req: LoadRequest, provider: string, bound: boolean): Promise<ort.InferenceSession> {
+/** The graph with its head sliced (onnx/logitsFrom.ts), or undefined to load the file as it is (said in the log). */
+function slicedHeadGraph(onnxFile: string, log: string[]): Uint8Array | undefined {
+  try {
+    if (statSync(onnxFile).size > SLICED_HEAD_MAX_FILE) {
+      log.push('the head runs on every position: the graph file holds its weights inline');
+      return undefined;
+    }
+    const graph = withLogitsFrom(readFileSync(onnxFile));
+    if (!graph) log.push("the head runs on every position: the graph's logits do not come from a MatMul on the hidden states");
+    return graph;
+  } catch (e) {
+    // an unreadable or malformed file: onnxruntime's own load says what is wrong with it
+    log.push(`the head runs on every position: ${firstLine((e as Error).message)}`);
+    return undefined;
+  }
+}
+
+async function createSession(req: LoadRequest, provider: string, bound: boolean, sliced: Uint8Array | undefined, log: string[]): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
@@ -114,9 +154,20 @@ async function createSession(req: LoadRequest, provider: string, bound: boolean)
   };
   // tests of the fallback make a provider fail to start on every machine, GPU or not
   if (process.env.SPLITREASON_ENGINE_FAULT === `provider:${provider}`) throw new Error(`${provider} made to fail by SPLITREASON_ENGINE_FAULT`);
+  // the presents stay on the GPU and come back as the next step's past; logits come to the host
+  const located = (o: ort.InferenceSession.SessionOptions) => (bound ? { ...o, preferredOutputLocation: presentLocations(req.numLayers) } : o);
+  if (sliced) {
+    try {
+      // external data is found beside the file, as when it is loaded by path
+      const folder = { session: { model_external_initializers_file_folder_path: dirname(req.onnxFile) } };
+      return await ort.InferenceSession.create(sliced, located({ ...options, extra: folder }));
+    } catch (e) {
+      // the file itself may still load, and its errors are the ones worth reporting
+      log.push(`the head runs on every position: the sliced graph failed to load on ${provider} (${firstLine((e as Error).message)})`);
+    }
+  }
   try {
-    // the presents stay on the GPU and come back as the next step's past; logits come to the host
-    return await ort.InferenceSession.create(req.onnxFile, bound ? { ...options, preferredOutputLocation: presentLocations(req.numLayers) } : options);
+    return await ort.InferenceSession.create(req.onnxFile, located(options));
   } catch (e) {
     // the locations name config.json's outputs; when the graph lacks one, say how the two disagree
     if (!bound || !/is not a valid output name/.test((e as Error).message)) throw e;
@@ -168,7 +219,7 @@ function checkGraph(session: ort.InferenceSession, req: LoadRequest): { kvType: 
       if (!outputs.has(`present.${i}.${kv}`)) fail(`missing output 'present.${i}.${kv}'`);
     }
   }
-  const extra = [...inputs.keys()].filter((n) => !/^(input_ids|attention_mask|position_ids|past_key_values\.\d+\.(key|value))$/.test(n));
+  const extra = [...inputs.keys()].filter((n) => n !== LOGITS_FROM && !/^(input_ids|attention_mask|position_ids|past_key_values\.\d+\.(key|value))$/.test(n));
   if (extra.length) fail(`unexpected input(s) ${extra.join(', ')}`);
   return { kvType: kvType ?? 'float32', hasPositionIds: inputs.has('position_ids') };
 }
