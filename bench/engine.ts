@@ -12,7 +12,6 @@ import type { Provider } from '../src/engine/executionProviders';
 import { resolveModelFolder } from '../src/engine/modelFolder';
 import type { Dtype } from '../src/engine/types';
 import { decoderFeeds } from './decoderFeeds';
-import { descendants, procMemory } from './rss';
 
 export interface EngineBenchOptions {
   dir: string;
@@ -39,7 +38,7 @@ export interface EngineBenchResult {
   bare: Speed;
   /** ms to create each runner's session (model load) */
   loadMs: Partial<Record<RunnerName, number>>;
-  /** bytes: what loading the engine added to this process and its children, and the most it held while generating */
+  /** bytes: the engine process's resident set after loading, and the most it held (load and runs) */
   engineRss: { afterLoad: number; peak: number };
 }
 
@@ -53,29 +52,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const prompt = (n: number) => Array.from({ length: n }, (_, i) => 32 + ((i * 7) % 90));
 const perSecond = (tokens: number, ms: number) => tokens / (ms / 1000);
 
-/** RSS of this process and its children: the engine may run its session in either. */
-function treeRss(): number {
-  return [process.pid, ...descendants(process.pid)].reduce((n, pid) => n + (procMemory(pid)?.rss ?? 0), 0);
-}
-
 async function engineRunner(o: EngineBenchOptions, rss: EngineBenchResult['engineRss']): Promise<Runner & { kvType: 'float32' | 'float16' }> {
-  const before = treeRss();
   const t0 = performance.now();
   const model = await LocalModel.load(o.dir, { device: o.device, dtype: o.dtype, threads: o.threads });
   const loadMs = performance.now() - t0;
-  rss.afterLoad = treeRss() - before;
   if (model.device !== o.device) {
     await model.dispose();
     throw new Error(`the engine could not start ${o.device} and fell back to ${model.device}`);
   }
+  // the engine's own process, which holds nothing but the model: the other runners live in this one
+  rss.afterLoad = (await model.engineMemory())?.rss ?? 0;
   return {
     loadMs,
     kvType: model.kvType,
     async measure() {
-      // sampled while generating: the KV cache and the outputs come on top of the weights (the other runners are idle meanwhile)
-      const start = treeRss();
-      const sample = () => (rss.peak = Math.max(rss.peak, rss.afterLoad + treeRss() - start));
-      const sampler = setInterval(sample, 100);
       try {
         const t = performance.now();
         const g = await model.generator();
@@ -87,8 +77,7 @@ async function engineRunner(o: EngineBenchOptions, rss: EngineBenchResult['engin
         g.dispose();
         return { prefill: perSecond(o.context, t1 - t), decode, ttft: first - t };
       } finally {
-        clearInterval(sampler);
-        sample();
+        rss.peak = Math.max(rss.peak, (await model.engineMemory())?.maxRss ?? 0);
       }
     },
     close: () => model.dispose(),
@@ -237,8 +226,8 @@ export function formatEngineBench(name: string, o: EngineBenchOptions, r: Engine
     `  engine / transformers.js: prefill ${ratio(r.engine.prefill, r.transformers?.prefill)}, ` +
       `decode ${ratio(r.engine.decode, r.transformers?.decode)}   (goal ≥ 1.2×)`,
     `  engine / bare loop:       prefill ${ratio(r.engine.prefill, r.bare.prefill)}, decode ${ratio(r.engine.decode, r.bare.decode)}   (goal ≥ 0.9×)`,
-    `  engine memory: +${gb(r.engineRss.afterLoad)} GB RSS after load, +${gb(r.engineRss.peak)} GB at most while generating; ` +
-      `process peak RSS ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB (all runners)`,
+    `  engine process: ${gb(r.engineRss.afterLoad)} GB RSS after load, ${gb(r.engineRss.peak)} GB at most (load and runs); ` +
+      `bench process peak RSS ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB (the other runners)`,
   ];
   if (limit) {
     const ceiling = limit.bytesPerSecond / limit.perTokenBytes;

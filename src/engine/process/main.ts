@@ -136,7 +136,8 @@ async function dispatch(id: number, req: Request): Promise<unknown> {
     case 'memory': {
       await collectGarbage();
       const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-      return { rss, ...residentSplit(), heapUsed, heapTotal, external, arrayBuffers } satisfies EngineMemory;
+      const maxRss = process.resourceUsage().maxRSS * 1024; // kilobytes
+      return { rss, maxRss, ...residentSplit(), heapUsed, heapTotal, external, arrayBuffers } satisfies EngineMemory;
     }
     case 'cancel':
       return undefined;

@@ -60,6 +60,8 @@ export interface LoadResult {
 /** process.memoryUsage() of the engine process, in bytes */
 export interface EngineMemory {
   rss: number;
+  /** the most the resident set has been since the process started (load and every run) */
+  maxRss: number;
   /**
    * The resident set split as Linux counts it (/proc/self/status; absent elsewhere): anonymous
    * memory (heaps, malloc, onnxruntime's buffers) and file pages (code of node and onnxruntime,
