@@ -5,7 +5,7 @@
  * is complete before any weight byte is read, and weights pass through memory one at a time.
  */
 import type { WeightSource } from '../engine/builder/decoderGraph';
-import { ElemType, int64Tensor, type GraphBuilder } from '../engine/onnx/graph';
+import { ElemType, int64Tensor, MS, type GraphBuilder } from '../engine/onnx/graph';
 import { sourceTensor, type Checkpoint, type SourceTensor } from './checkpoint';
 import { isHalf, isQuantized, type ConvertDtype } from './dtypes';
 import { q4Shapes } from './quantize';
@@ -29,8 +29,6 @@ export interface StreamOptions {
   /** int4 embedding table (GatherBlockQuantized); a tied head then shares it */
   quantizeEmbedding: boolean;
 }
-
-const MS = { domain: 'com.microsoft' };
 
 const elemSize = (t: ElemType) => (t === ElemType.FLOAT ? 4 : t === ElemType.FLOAT16 ? 2 : 1);
 

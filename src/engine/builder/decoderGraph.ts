@@ -7,7 +7,7 @@
  * attention come in two spellings with the same I/O and the same numbers: plain ONNX operators
  * (plainLayers.ts) or onnxruntime's fused contrib operators (fusedLayers.ts).
  */
-import { ElemType, GraphBuilder, int64Tensor } from '../onnx/graph';
+import { ElemType, GraphBuilder, int64Tensor, MS_DOMAIN } from '../onnx/graph';
 import type { ModelConfig } from '../types';
 import { fusedLayers } from './fusedLayers';
 import { plainLayers } from './plainLayers';
@@ -45,7 +45,7 @@ export type FusedOps = (typeof FUSED_OPS)[number];
 
 /** The opset imports a graph written with these options needs. */
 export function decoderOpsets(opts: GraphOptions, quantized = false): Record<string, number> {
-  return opts.fused || quantized ? { '': 17, 'com.microsoft': 1 } : { '': 17 };
+  return opts.fused || quantized ? { '': 17, [MS_DOMAIN]: 1 } : { '': 17 };
 }
 
 /** What both spellings of the layers get from the decoder: its inputs and the cache I/O. */

@@ -5,12 +5,10 @@
  * (com.microsoft). Same inputs, outputs and cache layout as plainLayers.ts: presents are
  * [b, kvHeads, past + s, hd], so the engine can still rewind by slicing them.
  */
-import { ElemType, floatTensor, int64Tensor, type GraphBuilder } from '../onnx/graph';
+import { ElemType, floatTensor, int64Tensor, MS, type GraphBuilder } from '../onnx/graph';
 import type { ModelConfig } from '../types';
 import type { DecoderIO, FusedOps, LayerOps } from './decoderGraph';
 import { plainLayers } from './plainLayers';
-
-const MS = { domain: 'com.microsoft' };
 
 export function fusedLayers(g: GraphBuilder, c: ModelConfig, io: DecoderIO, invFreq: Float32Array, which: FusedOps): LayerOps {
   const hd = c.head_dim;

@@ -16,6 +16,11 @@ export enum ElemType {
 }
 
 export type Dim = number | string;
+
+/** onnxruntime's contrib operators (MatMulNBits, GatherBlockQuantized, the fused layers) live in this domain. */
+export const MS_DOMAIN = 'com.microsoft';
+/** node() options for a contrib operator */
+export const MS = { domain: MS_DOMAIN };
 export type Attr = number | number[] | { float: number } | { floats: number[] };
 
 export interface TensorData {

@@ -7,7 +7,7 @@
  * whose logits the run returns (0 for all of them, n − 1 for the last). The file on disk keeps the
  * model-folder contract (logits [b, s, vocab]); only the engine's in-memory copy changes.
  */
-import { ElemType, tensorProto, valueInfo } from './graph';
+import { ElemType, int64Tensor, tensorProto, valueInfo } from './graph';
 import { Message } from './protobuf';
 import { fields, text, type Field } from './protobufReader';
 
@@ -66,13 +66,12 @@ export function withLogitsFrom(model: Uint8Array): Uint8Array | undefined {
     .string(NODE_OP_TYPE, 'Slice');
   const out = new Message();
   for (const f of fields(model, graph.start, graph.end)) {
-    const whole = model.subarray(f.at, f.end);
-    if (f.field === GRAPH_NODE && f.at === head.field.at) out.message(GRAPH_NODE, slice).message(GRAPH_NODE, withFirstInput(model, f, names.sliced));
-    else out.raw(whole);
+    if (f.at === head.field.at) out.message(GRAPH_NODE, slice).message(GRAPH_NODE, withFirstInput(model, f, names.sliced));
+    else out.raw(model.subarray(f.at, f.end));
   }
-  const int64 = (v: bigint) => ({ type: ElemType.INT64, dims: [1], raw: new Uint8Array(BigInt64Array.of(v).buffer) });
-  out.message(GRAPH_INITIALIZER, tensorProto(names.ends, int64(0x7fffffffffffffffn)));
-  out.message(GRAPH_INITIALIZER, tensorProto(names.axes, int64(1n)));
+  // Slice clamps its ends to the axis length
+  out.message(GRAPH_INITIALIZER, tensorProto(names.ends, int64Tensor([1], [Number.MAX_SAFE_INTEGER])));
+  out.message(GRAPH_INITIALIZER, tensorProto(names.axes, int64Tensor([1], [1])));
   out.message(GRAPH_INPUT, valueInfo(LOGITS_FROM, ElemType.INT64, [1]));
 
   const patched = new Message();
